@@ -1,0 +1,3 @@
+package dev.hubel.examples;
+
+final class Placeholder {}
