@@ -1,8 +1,50 @@
 package dev.hubel.cli;
 
-/** Entry point of ./hubel. */
-public final class Main {
+import dev.hubel.data.DataException;
+import dev.hubel.tensor.ShapeException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code ./hubel}. A user's mistake (bad option, bad data, a model that does not
+ * fit) ends with its message and a non-zero exit, never a stack trace; set HUBEL_DEBUG=1 to see one.
+ */
+@Command(name = "hubel", mixinStandardHelpOptions = true, version = "hubel 0.1.0",
+    description = "Convolutional neural networks in pure Java.",
+    subcommands = {DemoCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
   public static void main(String[] args) {
-    System.out.println("hubel: nothing here yet");
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code (tests call this). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(Main::explain);
+    return cli.execute(args);
+  }
+
+  private static int explain(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    PrintWriter err = cmd.getErr();
+    if (System.getenv("HUBEL_DEBUG") != null) e.printStackTrace(err);
+    boolean userError = e instanceof ShapeException || e instanceof DataException
+        || e instanceof IllegalArgumentException || e instanceof UserException;
+    if (userError) {
+      err.println("hubel " + cmd.getCommandName() + ": " + e.getMessage());
+      return 2;
+    }
+    err.println("hubel " + cmd.getCommandName() + ": internal error: " + e
+        + " (this is a bug in Hubel; rerun with HUBEL_DEBUG=1 for the stack trace and report it)");
+    return 70;
   }
 }

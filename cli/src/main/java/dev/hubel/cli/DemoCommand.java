@@ -1,0 +1,59 @@
+package dev.hubel.cli;
+
+import dev.hubel.data.Dataset;
+import dev.hubel.data.FashionMnist;
+import dev.hubel.kernel.WorkerPool;
+import dev.hubel.model.Init;
+import dev.hubel.model.Model;
+import dev.hubel.train.EpochResult;
+import dev.hubel.train.TrainConfig;
+import dev.hubel.train.Trainer;
+import dev.hubel.zoo.LeNet5;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Train LeNet-5 on Fashion-MNIST (Debian's dataset-fashion-mnist) and report its test accuracy.")
+final class DemoCommand implements Runnable {
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Folder with the Fashion-MNIST IDX files (default: ${DEFAULT-VALUE}).")
+  Path data = FashionMnist.DEFAULT_DIR;
+
+  @Option(names = "--epochs", description = "Epochs to train (default: ${DEFAULT-VALUE}).")
+  int epochs = 2;
+
+  @Option(names = "--seed", description = "Seed for the weights and the shuffling (default: ${DEFAULT-VALUE}).")
+  long seed = 1;
+
+  @Option(names = "--threads", description = "Worker threads (default: the number of cores, or HUBEL_THREADS).")
+  Integer threads;
+
+  @Override
+  public void run() {
+    if (threads != null) {
+      if (threads < 1) throw new UserException("--threads must be at least 1, received " + threads);
+      WorkerPool.setSharedThreads(threads);
+    }
+    Dataset rawTrain = FashionMnist.train(data);
+    Dataset rawTest = FashionMnist.test(data);
+    float[] stats = rawTrain.meanStd(); // normalise both splits with the training set's statistics
+    Dataset train = rawTrain.normalized(stats[0], stats[1]).padded(2);
+    Dataset test = rawTest.normalized(stats[0], stats[1]).padded(2);
+    Model model = LeNet5.build().initialize(Init.HE, seed);
+    TrainConfig cfg = TrainConfig.defaults().withEpochs(epochs);
+    System.out.printf(Locale.ROOT, "LeNet-5 on Fashion-MNIST: %,d training and %,d test images, %d epochs, batch %d, "
+            + "SGD lr %s momentum %s weight decay %s, %d threads%n",
+        train.size(), test.size(), cfg.epochs(), cfg.batch(), cfg.learningRate(), cfg.momentum(), cfg.weightDecay(),
+        WorkerPool.shared().threads());
+    Trainer.fit(model, train, cfg, DemoCommand::printEpoch);
+    double acc = Trainer.accuracy(model, test, 256);
+    System.out.printf(Locale.ROOT, "test accuracy: %.2f%%%n", acc * 100);
+  }
+
+  static void printEpoch(EpochResult r) {
+    System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  accuracy %.2f%%  %,.0f images/s  %.1f s%n",
+        r.epoch(), r.epochs(), r.loss(), r.accuracy() * 100, r.imagesPerSecond(), r.seconds());
+  }
+}

@@ -1,0 +1,76 @@
+package dev.hubel.model;
+
+import dev.hubel.op.AvgPool2d;
+import dev.hubel.op.Conv2d;
+import dev.hubel.op.Dense;
+import dev.hubel.op.Fit;
+import dev.hubel.op.Flatten;
+import dev.hubel.op.MaxPool2d;
+import dev.hubel.op.Relu;
+import dev.hubel.tensor.Shape;
+import java.util.List;
+
+/**
+ * The functional builder: each factory takes its input node and the layer's settings, in the
+ * lecture's order (filters, size, stride, pad), checks the shapes at once, and returns the new
+ * node. {@code import static dev.hubel.model.Layers.*} and a model reads like its paper's table:
+ *
+ * <pre>
+ *   Node x = input(3, 227, 227);                 // [227x227x3]
+ *   x = relu(conv2d(x, 96, 11, 4, 0));           // [55x55x96]  CONV1
+ *   x = maxPool(x, 3, 2);                        // [27x27x96]  MAX POOL1
+ * </pre>
+ */
+public final class Layers {
+  private Layers() {}
+
+  /** The model's input: one example is C x H x W (NCHW, as PyTorch). */
+  public static Node input(int c, int h, int w) {
+    return Graph.input(Shape.chw(c, h, w));
+  }
+
+  /** An input of any shape, e.g. a vector of features. */
+  public static Node input(Shape shape) {
+    return Graph.input(shape);
+  }
+
+  /** {@code filters} FxF filters over the full input depth, at {@code stride}, zero padding {@code pad}. */
+  public static Node conv2d(Node x, int filters, int size, int stride, int pad) {
+    return conv2d(x, filters, size, size, stride, pad, Fit.EXACT);
+  }
+
+  /** Fh x Fw filters; {@code fit} says what to do when the windows do not tile the input exactly. */
+  public static Node conv2d(Node x, int filters, int fh, int fw, int stride, int pad, Fit fit) {
+    return Graph.add("CONV", List.of(x), name -> new Conv2d(name, x.shape(), filters, fh, fw, stride, pad, fit));
+  }
+
+  public static Node relu(Node x) {
+    return Graph.add("RELU", List.of(x), name -> new Relu(name, x.shape()));
+  }
+
+  /** Max pooling with a size x size window at {@code stride}, no padding. */
+  public static Node maxPool(Node x, int size, int stride) {
+    return maxPool(x, size, stride, 0, Fit.EXACT);
+  }
+
+  public static Node maxPool(Node x, int size, int stride, int pad, Fit fit) {
+    return Graph.add("MAX POOL", List.of(x), name -> new MaxPool2d(name, x.shape(), size, size, stride, pad, fit));
+  }
+
+  public static Node avgPool(Node x, int size, int stride) {
+    return avgPool(x, size, stride, 0, Fit.EXACT);
+  }
+
+  public static Node avgPool(Node x, int size, int stride, int pad, Fit fit) {
+    return Graph.add("AVG POOL", List.of(x), name -> new AvgPool2d(name, x.shape(), size, size, stride, pad, fit));
+  }
+
+  /** A fully connected layer of {@code units} neurons over the whole input volume. */
+  public static Node dense(Node x, int units) {
+    return Graph.add("FC", List.of(x), name -> new Dense(name, x.shape(), units));
+  }
+
+  public static Node flatten(Node x) {
+    return Graph.add("FLATTEN", List.of(x), name -> new Flatten(name, x.shape()));
+  }
+}

@@ -1,0 +1,161 @@
+package dev.hubel.model;
+
+import dev.hubel.kernel.SoftmaxCrossEntropy;
+import dev.hubel.kernel.WorkerPool;
+import dev.hubel.op.Step;
+import dev.hubel.tensor.Param;
+import dev.hubel.tensor.Shape;
+import dev.hubel.tensor.ShapeException;
+import dev.hubel.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A model compiled for batches of up to {@code batch} examples: the steps in topological order
+ * and every activation and gradient buffer, allocated here once. Forward, loss and backward then
+ * allocate nothing, so a training loop leaves the garbage collector idle.
+ *
+ * <p>A plan is not thread-safe; it uses the worker pool for its own parallelism.
+ */
+public final class Plan {
+  private final Model model;
+  private final int batch;
+  private final Tensor[] tensors;  // one per node, parallel to model.nodes()
+  private final Step[] steps;
+  private final List<Param> params;
+  private final int classes;
+  private int correct;
+
+  Plan(Model model, int batch, WorkerPool pool) {
+    if (batch < 1) throw new IllegalArgumentException("batch size must be at least 1, received " + batch);
+    this.model = model;
+    this.batch = batch;
+    this.params = model.params();
+    List<Node> nodes = model.nodes();
+    this.tensors = new Tensor[nodes.size()];
+    this.steps = new Step[nodes.size()];
+    for (int i = 0; i < nodes.size(); i++) {
+      Node node = nodes.get(i);
+      tensors[i] = new Tensor(node.shape(), batch, i != 0);
+    }
+    for (int i = 0; i < nodes.size(); i++) {
+      Node node = nodes.get(i);
+      Tensor[] ins = new Tensor[node.inputs().size()];
+      for (int j = 0; j < ins.length; j++) ins[j] = tensors[nodes.indexOf(node.inputs().get(j))];
+      steps[i] = node.op().compile(ins, tensors[i], model.paramsOf(i), pool);
+    }
+    this.classes = model.outputShape().size();
+  }
+
+  public int batch() {
+    return batch;
+  }
+
+  public Model model() {
+    return model;
+  }
+
+  /** The input buffer, (batch, C, H, W): fill the first n examples, then call forward. */
+  public float[] input() {
+    return tensors[0].value;
+  }
+
+  /** The output buffer (batch, classes): logits after a forward pass. */
+  public float[] output() {
+    return tensors[tensors.length - 1].value;
+  }
+
+  /** The output of any node after a forward pass (activation maps, for inspection). */
+  public float[] activations(Node node) {
+    int i = model.nodes().indexOf(node);
+    if (i < 0) throw new IllegalArgumentException(node.name() + " is not part of " + model.name());
+    return tensors[i].value;
+  }
+
+  /**
+   * Copies n examples of the given shape into the input buffer, checking that they are what the
+   * model takes.
+   */
+  public void load(float[] examples, Shape shape, int n) {
+    Shape want = model.inputShape();
+    if (!shape.equals(want) || n < 1 || n > batch || examples.length != n * want.size()) {
+      throw new ShapeException(String.format(
+          "%s takes a batch of [%s] examples (NCHW: N x %s), at most %d per batch; received %d example%s of [%s] in %d floats%s",
+          model.name(), want, nchw(want), batch, n, n == 1 ? "" : "s", shape, examples.length,
+          shape.equals(want) ? "" : hint(shape, want)));
+    }
+    System.arraycopy(examples, 0, tensors[0].value, 0, n * want.size());
+  }
+
+  /** Refuses examples of a shape the model does not take, naming both and how to fix it. */
+  public static void requireInputShape(Model model, Shape got, String source) {
+    Shape want = model.inputShape();
+    if (!got.equals(want)) {
+      throw new ShapeException(String.format("%s takes examples of [%s] (NCHW: N x %s); %s has [%s]%s",
+          model.name(), want, nchw(want), source, got, hint(got, want)));
+    }
+  }
+
+  private static String nchw(Shape s) {
+    return s.isVolume() ? s.c() + " x " + s.h() + " x " + s.w() : s.toString();
+  }
+
+  private static String hint(Shape got, Shape want) {
+    if (got.isVolume() && want.isVolume() && got.c() == want.c()
+        && want.h() - got.h() == want.w() - got.w() && want.h() > got.h() && (want.h() - got.h()) % 2 == 0) {
+      return "; pad the images by " + (want.h() - got.h()) / 2 + " on each side (Dataset.padded)";
+    }
+    return "";
+  }
+
+  /** Runs every step forward over the first n examples of the input buffer. */
+  public void forward(int n, boolean training) {
+    checkCount(n);
+    for (Step s : steps) s.forward(n, training);
+  }
+
+  /**
+   * Forward, softmax cross-entropy against {@code labels}, and backward: leaves the gradient of
+   * the mean loss in every parameter's grad. Returns the mean loss.
+   */
+  public float trainStep(int n, int[] labels) {
+    forward(n, true);
+    float loss = lossAndGradient(n, labels);
+    backward(n);
+    return loss;
+  }
+
+  /** Loss of the last forward pass; writes its gradient into the output's grad. */
+  public float lossAndGradient(int n, int[] labels) {
+    for (int r = 0; r < n; r++) {
+      if (labels[r] < 0 || labels[r] >= classes) {
+        throw new IllegalArgumentException("label " + labels[r] + " of example " + r + " is outside 0.."
+            + (classes - 1) + ": " + model.name() + " has " + classes + " outputs");
+      }
+    }
+    Tensor out = tensors[tensors.length - 1];
+    double total = SoftmaxCrossEntropy.lossAndGrad(out.value, n, classes, labels, out.grad);
+    correct = 0;
+    for (int r = 0; r < n; r++) if (SoftmaxCrossEntropy.argmax(out.value, r, classes) == labels[r]) correct++;
+    return (float) (total / n);
+  }
+
+  /** How many of the last loss's examples the model ranked first correctly. */
+  public int lastCorrect() {
+    return correct;
+  }
+
+  /** Backward from the output's grad; parameter grads are overwritten, not accumulated across steps. */
+  public void backward(int n) {
+    checkCount(n);
+    for (int i = 1; i < tensors.length - 1; i++) Arrays.fill(tensors[i].grad, 0, n * tensors[i].stride(), 0f);
+    for (Param p : params) Arrays.fill(p.grad(), 0f);
+    for (int i = steps.length - 1; i >= 1; i--) steps[i].backward(n);
+  }
+
+  private void checkCount(int n) {
+    if (n < 1 || n > batch) {
+      throw new IllegalArgumentException("this plan runs 1.." + batch + " examples at a time, asked for " + n);
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package dev.hubel.op;
+
+import static dev.hubel.kernel.WorkerPool.splitStart;
+
+import dev.hubel.kernel.Elementwise;
+import dev.hubel.kernel.Gemm;
+import dev.hubel.kernel.Im2col;
+import dev.hubel.kernel.WorkerPool;
+import dev.hubel.tensor.Param;
+import dev.hubel.tensor.Shape;
+import dev.hubel.tensor.ShapeException;
+import dev.hubel.tensor.Tensor;
+import java.util.List;
+
+/**
+ * 2-D convolution: F filters of size Fh x Fw, each over the full depth C of its input, slid at
+ * stride S over the input zero-padded by P, plus one bias per filter.
+ *
+ * <pre>
+ *   x  (N, C, H, W)      w  (F, C, Fh, Fw)      b  (F)      y  (N, F, Ho, Wo)
+ *   Ho = (H - Fh + 2P) / S + 1                  (the lecture's rule; see {@link OutputSize})
+ * </pre>
+ *
+ * Each image is lowered with im2col to col (C*Fh*Fw, Ho*Wo) and multiplied: y_n = w . col + b.
+ * A 1x1 filter at stride 1 without padding needs no lowering: the image already is col.
+ */
+public final class Conv2d implements Op {
+  private final String layer;
+  private final Shape in;
+  private final Shape out;
+  private final int filters, fh, fw, stride, pad;
+
+  public Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, Fit fit) {
+    if (!in.isVolume()) {
+      throw new ShapeException(layer + ": a convolution needs a HxWxC volume as input, received [" + in
+          + "]. Put it before any FLATTEN or FC layer.");
+    }
+    if (filters < 1) throw new ShapeException(layer + ": the number of filters must be at least 1, received " + filters);
+    this.layer = layer;
+    this.in = in;
+    this.filters = filters;
+    this.fh = fh;
+    this.fw = fw;
+    this.stride = stride;
+    this.pad = pad;
+    String window = fh + "x" + fw + " filter";
+    int ho = OutputSize.of(layer, window, in.toString(), in.h(), fh, stride, pad, fit);
+    int wo = OutputSize.of(layer, window, in.toString(), in.w(), fw, stride, pad, fit);
+    this.out = Shape.chw(filters, ho, wo);
+  }
+
+  @Override
+  public String kind() {
+    return "CONV";
+  }
+
+  @Override
+  public Shape outputShape() {
+    return out;
+  }
+
+  @Override
+  public String describe() {
+    return filters + " " + fh + "x" + fw + " filters at stride " + stride + ", pad " + pad;
+  }
+
+  @Override
+  public List<ParamSpec> params() {
+    int fanIn = in.c() * fh * fw;
+    return List.of(
+        new ParamSpec("weight", new Shape(filters, in.c(), fh, fw), fanIn, filters * fh * fw),
+        new ParamSpec("bias", Shape.vector(filters), fanIn, filters));
+  }
+
+  @Override
+  public String paramFormula() {
+    return "(" + fh + "*" + fw + "*" + in.c() + ")*" + filters + " + " + filters;
+  }
+
+  @Override
+  public Step compile(Tensor[] inputs, Tensor output, Param[] params, WorkerPool pool) {
+    return new Compiled(inputs[0], output, params[0], params[1], pool);
+  }
+
+  private final class Compiled implements Step {
+    private final Tensor x, y;
+    private final Param w, b;
+    private final WorkerPool pool;
+    private final int pieces;
+    private final int c = in.c(), h = in.h(), wIn = in.w(), ho = out.h(), wo = out.w();
+    private final int k = c * fh * fw;   // rows of col, columns of w
+    private final int hw = ho * wo;      // columns of col
+    private final boolean lowered;       // false for 1x1, stride 1, pad 0: the image is col
+    private final float[][] col, dcol;   // per piece: (k, hw)
+    private final float[][] dw, db;      // per piece partial sums, reduced in piece order
+    private final WorkerPool.Task forwardTask = this::forwardPiece;
+    private final WorkerPool.Task backwardTask = this::backwardPiece;
+    private int n;
+
+    Compiled(Tensor x, Tensor y, Param w, Param b, WorkerPool pool) {
+      this.x = x;
+      this.y = y;
+      this.w = w;
+      this.b = b;
+      this.pool = pool;
+      this.pieces = Math.min(pool.threads(), x.batch);
+      this.lowered = !(fh == 1 && fw == 1 && stride == 1 && pad == 0);
+      this.col = new float[pieces][lowered ? k * hw : 0];
+      this.dcol = new float[pieces][lowered && x.grad != null ? k * hw : 0];
+      this.dw = new float[pieces][w.size()];
+      this.db = new float[pieces][b.size()];
+    }
+
+    @Override
+    public void forward(int n, boolean training) {
+      this.n = n;
+      pool.run(pieces, forwardTask);
+    }
+
+    private void forwardPiece(int piece) {
+      int xs = c * h * wIn, ys = filters * hw;
+      for (int i = splitStart(piece, pieces, n); i < splitStart(piece + 1, pieces, n); i++) {
+        float[] src = x.value;
+        int srcOff = i * xs;
+        if (lowered) {
+          Im2col.im2col(x.value, i * xs, c, h, wIn, fh, fw, stride, pad, pad, ho, wo, col[piece], 0);
+          src = col[piece];
+          srcOff = 0;
+        }
+        // y_i (F, hw) = w (F, k) . col (k, hw)
+        Gemm.sgemm(false, false, filters, hw, k, w.value(), 0, k, src, srcOff, hw, y.value, i * ys, hw, false);
+        Elementwise.addBiasPerRow(y.value, i * ys, filters, hw, b.value());
+      }
+    }
+
+    @Override
+    public void backward(int n) {
+      this.n = n;
+      pool.run(pieces, backwardTask);
+      for (int p = 0; p < pieces; p++) {
+        Elementwise.addInto(dw[p], 0, w.grad(), 0, dw[p].length);
+        Elementwise.addInto(db[p], 0, b.grad(), 0, db[p].length);
+      }
+    }
+
+    private void backwardPiece(int piece) {
+      int xs = c * h * wIn, ys = filters * hw;
+      float[] dwp = dw[piece], dbp = db[piece];
+      java.util.Arrays.fill(dwp, 0f);
+      java.util.Arrays.fill(dbp, 0f);
+      for (int i = splitStart(piece, pieces, n); i < splitStart(piece + 1, pieces, n); i++) {
+        float[] src = x.value;
+        int srcOff = i * xs;
+        if (lowered) {
+          Im2col.im2col(x.value, i * xs, c, h, wIn, fh, fw, stride, pad, pad, ho, wo, col[piece], 0);
+          src = col[piece];
+          srcOff = 0;
+        }
+        // y_i = w . col  =>  dw += dy_i . col^T ; db += rowsum(dy_i) ; dcol = w^T . dy_i
+        Gemm.sgemm(false, true, filters, k, hw, y.grad, i * ys, hw, src, srcOff, hw, dwp, 0, k, true);
+        Elementwise.sumRowsInto(y.grad, i * ys, filters, hw, dbp);
+        if (x.grad == null) continue;
+        if (lowered) {
+          Gemm.sgemm(true, false, k, hw, filters, w.value(), 0, k, y.grad, i * ys, hw, dcol[piece], 0, hw, false);
+          Im2col.col2imAdd(dcol[piece], 0, c, h, wIn, fh, fw, stride, pad, pad, ho, wo, x.grad, i * xs);
+        } else {
+          Gemm.sgemm(true, false, k, hw, filters, w.value(), 0, k, y.grad, i * ys, hw, x.grad, i * xs, hw, true);
+        }
+      }
+    }
+  }
+}
