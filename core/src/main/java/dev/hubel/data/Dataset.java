@@ -76,6 +76,15 @@ public final class Dataset {
     return classNames.length;
   }
 
+  /** A copy of example i, (C, H, W) floats: what {@code Model.predict} takes. */
+  public float[] example(int i) {
+    if (i < 0 || i >= size()) {
+      throw new IndexOutOfBoundsException(name + " has examples 0.." + (size() - 1) + ", asked for " + i);
+    }
+    int len = shape.size();
+    return java.util.Arrays.copyOfRange(images, i * len, (i + 1) * len);
+  }
+
   /**
    * Zero-pads every image by {@code p} pixels on each side of H and W. LeNet-5 was designed for
    * 32x32 inputs; padding 28x28 images by 2 gives it that without resampling.

@@ -1,3 +1,0 @@
-package dev.hubel.examples;
-
-final class Placeholder {}
