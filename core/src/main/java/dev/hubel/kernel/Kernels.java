@@ -4,7 +4,8 @@ package dev.hubel.kernel;
  * Chooses, once at class initialisation, which kernels this JVM runs: the Vector API ones when
  * the incubator module {@code jdk.incubator.vector} is in the boot layer, the plain Java ones
  * otherwise. The vector classes are loaded by name only after that check, so they never link in
- * a JVM that lacks the module.
+ * a JVM that lacks the module. Setting the system property {@code hubel.kernels=scalar} forces the
+ * plain kernels, to compare speed or rule the vector code out when hunting a bug.
  */
 public final class Kernels {
 
@@ -20,6 +21,7 @@ public final class Kernels {
   }
 
   private static GemmKernel chooseGemm() {
+    if ("scalar".equals(System.getProperty("hubel.kernels"))) return new ScalarGemm();
     if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
       System.err.println("hubel: the Vector API is not enabled; running plain Java kernels (much"
           + " slower). Start the JVM with --add-modules=jdk.incubator.vector to turn the fast"
