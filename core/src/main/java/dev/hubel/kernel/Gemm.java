@@ -1,25 +1,71 @@
 package dev.hubel.kernel;
 
-/** TEMPORARY scalar SGEMM until the Vector API kernel lands (same signature). */
+import java.util.Arrays;
+
+/**
+ * Single-precision matrix product on row-major float arrays: the one entry point that every
+ * convolution and dense layer goes through. Arguments are checked here, in O(1), before any
+ * memory is touched; the kernel behind it ({@link Kernels}) trusts them.
+ *
+ * <p>Single-threaded: callers parallelise over the batch and may call {@link #sgemm} from many
+ * threads at once. Once warmed up a call allocates nothing.
+ */
 public final class Gemm {
+
   private Gemm() {}
 
+  /** C[m x n] = op(A)[m x k] * op(B)[k x n]  (+ C when accumulate). Row-major, with leading dimensions.
+   *  op(A) is A, or A transposed when transA (then A is stored k x m with leading dim lda). Same for B.
+   *  C must not share memory with A or B.
+   *
+   *  @throws IllegalArgumentException naming the argument when a size is negative, an array is
+   *      null, or an offset or leading dimension would reach outside its array */
   public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
-                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] a, int aOff, int lda,
+                           float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc, boolean accumulate) {
-    for (int i = 0; i < m; i++) {
-      int ci = cOff + i * ldc;
-      if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0f);
-      for (int p = 0; p < k; p++) {
-        float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-        if (av == 0f) continue;
-        if (!transB) {
-          int bi = bOff + p * ldb;
-          for (int j = 0; j < n; j++) c[ci + j] += av * b[bi + j];
-        } else {
-          for (int j = 0; j < n; j++) c[ci + j] += av * b[bOff + j * ldb + p];
-        }
+    requireNonNegative("m", m);
+    requireNonNegative("n", n);
+    requireNonNegative("k", k);
+    // A is stored k x m when transposed, m x k otherwise; likewise B is n x k or k x n.
+    requireMatrix("a", a, aOff, "lda", lda, transA ? k : m, transA ? m : k);
+    requireMatrix("b", b, bOff, "ldb", ldb, transB ? n : k, transB ? k : n);
+    requireMatrix("c", c, cOff, "ldc", ldc, m, n);
+    if (m == 0 || n == 0) return;
+    if (k == 0) {
+      if (!accumulate) {
+        for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
       }
+      return;
+    }
+    Kernels.GEMM.multiply(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
+        c, cOff, ldc, accumulate);
+  }
+
+  private static void requireNonNegative(String name, int value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " must be >= 0, received " + value);
+    }
+  }
+
+  /** Checks that a rows x cols matrix stored from {@code off} with leading dim {@code ld} fits. */
+  private static void requireMatrix(String name, float[] array, int off, String ldName, int ld,
+                                    int rows, int cols) {
+    if (array == null) throw new IllegalArgumentException(name + " must not be null");
+    if (off < 0 || off > array.length) {
+      throw new IllegalArgumentException(name + "Off must be in [0, " + array.length
+          + "] (the length of " + name + "), received " + off);
+    }
+    if (ld < Math.max(1, cols)) {
+      throw new IllegalArgumentException(ldName + " must be >= " + Math.max(1, cols)
+          + " (the row length of " + name + " as stored), received " + ld);
+    }
+    if (rows == 0 || cols == 0) return;
+    long needed = off + (long) (rows - 1) * ld + cols;
+    if (needed > array.length) {
+      throw new IllegalArgumentException(name + " is too short for a " + rows + " x " + cols
+          + " matrix at " + name + "Off=" + off + " with " + ldName + "=" + ld + ": needs length >= "
+          + needed + ", received " + array.length);
     }
   }
 }

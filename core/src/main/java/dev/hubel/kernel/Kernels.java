@@ -1,0 +1,39 @@
+package dev.hubel.kernel;
+
+/**
+ * Chooses, once at class initialisation, which kernels this JVM runs: the Vector API ones when
+ * the incubator module {@code jdk.incubator.vector} is in the boot layer, the plain Java ones
+ * otherwise. The vector classes are loaded by name only after that check, so they never link in
+ * a JVM that lacks the module. Setting the system property {@code hubel.kernels=scalar} forces the
+ * plain kernels, to compare speed or rule the vector code out when hunting a bug.
+ */
+public final class Kernels {
+
+  private static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+  static final GemmKernel GEMM = chooseGemm();
+
+  private Kernels() {}
+
+  /** Whether the fast Vector API kernels are in use. */
+  public static boolean vectorized() {
+    return !(GEMM instanceof ScalarGemm);
+  }
+
+  private static GemmKernel chooseGemm() {
+    if ("scalar".equals(System.getProperty("hubel.kernels"))) return new ScalarGemm();
+    if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+      System.err.println("hubel: the Vector API is not enabled; running plain Java kernels (much"
+          + " slower). Start the JVM with --add-modules=jdk.incubator.vector to turn the fast"
+          + " path on.");
+      return new ScalarGemm();
+    }
+    try {
+      return (GemmKernel) Class.forName("dev.hubel.kernel.VectorGemm")
+          .getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("the module " + VECTOR_MODULE
+          + " is present but the vector kernels failed to load", e);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.hubel.kernel;
+
+/**
+ * Copies blocks of op(A) and op(B) into the layouts the {@link VectorGemm} micro-kernel reads
+ * contiguously, and owns the per-thread buffers they go in. Packing is also where transposition
+ * is resolved, so the micro-kernel sees one layout whatever transA and transB are.
+ *
+ * <p>A block (mb x kb) becomes strips of {@code mr} rows: element (i, p) of strip s lies at
+ * {@code s*kb*mr + p*mr + i}, rows past mb are zero. A block of B (kb x nb) becomes strips of
+ * {@code nr} columns: element (p, j) of strip s lies at {@code s*kb*nr + p*nr + j}; columns past
+ * nb are left as they are (the kernel masks them off).
+ */
+final class PackedPanels {
+
+  private static final ThreadLocal<PackedPanels> PER_THREAD = ThreadLocal.withInitial(PackedPanels::new);
+
+  private float[] aPanel = new float[0];
+  private float[] bPanel = new float[0];
+  private float[] tile = new float[0];
+
+  private PackedPanels() {}
+
+  /** This thread's buffers; they only ever grow, so a warmed-up thread allocates nothing. */
+  static PackedPanels forThisThread() {
+    return PER_THREAD.get();
+  }
+
+  float[] aPanel(int size) {
+    if (aPanel.length < size) aPanel = new float[size];
+    return aPanel;
+  }
+
+  float[] bPanel(int size) {
+    if (bPanel.length < size) bPanel = new float[size];
+    return bPanel;
+  }
+
+  /** Scratch for one register tile of C on its way out. */
+  float[] tile(int size) {
+    if (tile.length < size) tile = new float[size];
+    return tile;
+  }
+
+  /** Packs op(A)[ic .. ic+mb, pc .. pc+kb] into strips of mr rows. */
+  static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mb, int kb,
+                    int mr, float[] panel) {
+    for (int strip = 0; strip * mr < mb; strip++) {
+      int base = strip * kb * mr;
+      for (int r = 0; r < mr; r++) {
+        int i = strip * mr + r;
+        if (i >= mb) {
+          for (int p = 0; p < kb; p++) panel[base + p * mr + r] = 0f;
+        } else if (transA) {
+          int src = aOff + pc * lda + ic + i;
+          for (int p = 0; p < kb; p++) panel[base + p * mr + r] = a[src + p * lda];
+        } else {
+          int src = aOff + (ic + i) * lda + pc;
+          for (int p = 0; p < kb; p++) panel[base + p * mr + r] = a[src + p];
+        }
+      }
+    }
+  }
+
+  /** Packs op(B)[pc .. pc+kb, jc .. jc+nb] into strips of nr columns. */
+  static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kb, int nb,
+                    int nr, float[] panel) {
+    for (int strip = 0; strip * nr < nb; strip++) {
+      int base = strip * kb * nr;
+      int j0 = jc + strip * nr;
+      int width = Math.min(nr, nb - strip * nr);
+      if (transB) {
+        for (int j = 0; j < width; j++) {
+          int src = bOff + (j0 + j) * ldb + pc;
+          for (int p = 0; p < kb; p++) panel[base + p * nr + j] = b[src + p];
+        }
+      } else {
+        for (int p = 0; p < kb; p++) {
+          System.arraycopy(b, bOff + (pc + p) * ldb + j0, panel, base + p * nr, width);
+        }
+      }
+    }
+  }
+}

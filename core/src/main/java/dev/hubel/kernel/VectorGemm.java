@@ -1,0 +1,193 @@
+package dev.hubel.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fast product on the Vector API, after Goto and van de Geijn's layered blocking.
+ *
+ * <p>Loop order, outermost first: columns of C in blocks of {@link #NC}; k in blocks of
+ * {@link #KC} (packing that block of B); rows of C in blocks of {@link #MC} (packing that block
+ * of A, about 200 KB, which stays in L2); strips of {@link #NR} columns; tiles of {@link #MR}
+ * rows. The innermost {@link #tile} keeps a 6 x 4-vector tile of C in 24 registers for the whole
+ * k block and streams one strip of B (kept hot in L1/L2 across all row tiles) and one packed
+ * strip of A through it: 4 loads and 6 broadcasts feed 24 fmas.
+ *
+ * <p>B is packed only when transposed or when m is large: with few rows (most convolutions have
+ * M = output channels <= 128) the copy costs more than it saves, so the kernel reads rows of B in
+ * place. Columns left over after the last full strip go through {@link #edgeTile}, one masked
+ * vector at a time; rows left over are zero-padded in the A panel and simply not stored.
+ *
+ * <p>Vectors live only in locals: a FloatVector stored in a field or array is boxed.
+ */
+final class VectorGemm implements GemmKernel {
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  /** Rows of C per register tile. */
+  static final int MR = 6;
+  /** Columns of C per register tile: 4 vectors, so MR x 4 = 24 accumulators (of 32 registers). */
+  static final int NR = 4 * L;
+  /** Depth of one k block. */
+  static final int KC = 256;
+  /** Rows of A packed at a time (a multiple of MR). */
+  static final int MC = 32 * MR;
+  /** Columns of B packed at a time (a multiple of NR). */
+  static final int NC = 2048 / NR * NR;
+  /** From this many rows of C on, packing B pays for itself. */
+  static final int PACK_B_MIN_M = 129;
+
+  @Override
+  public void multiply(boolean transA, boolean transB, int m, int n, int k,
+                       float[] a, int aOff, int lda,
+                       float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean accumulate) {
+    PackedPanels panels = PackedPanels.forThisThread();
+    boolean packB = transB || m >= PACK_B_MIN_M;
+    for (int jc = 0; jc < n; jc += NC) {
+      int nb = Math.min(NC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kb = Math.min(KC, k - pc);
+        boolean overwrite = pc == 0 && !accumulate;
+        float[] bSource = b;
+        int bBase = bOff + pc * ldb + jc;
+        int bStride = ldb;
+        int bStripStep = NR;
+        if (packB) {
+          bSource = panels.bPanel(roundUp(nb, NR) * kb);
+          PackedPanels.packB(transB, b, bOff, ldb, pc, jc, kb, nb, NR, bSource);
+          bBase = 0;
+          bStride = NR;
+          bStripStep = kb * NR;
+        }
+        for (int ic = 0; ic < m; ic += MC) {
+          int mb = Math.min(MC, m - ic);
+          float[] aPanel = panels.aPanel(roundUp(mb, MR) * kb);
+          PackedPanels.packA(transA, a, aOff, lda, ic, pc, mb, kb, MR, aPanel);
+          multiplyBlock(aPanel, mb, kb, bSource, bBase, bStride, bStripStep, nb,
+              c, cOff + ic * ldc + jc, ldc, overwrite, panels.tile(MR * NR));
+        }
+      }
+    }
+  }
+
+  /**
+   * One packed A block (mb x kb) times one block of B (kb x nb) into C. Strip s of B starts at
+   * {@code bBase + s*bStripStep} and its rows are {@code bStride} apart.
+   */
+  private static void multiplyBlock(float[] aPanel, int mb, int kb,
+                                    float[] bSource, int bBase, int bStride, int bStripStep, int nb,
+                                    float[] c, int cBase, int ldc, boolean overwrite,
+                                    float[] scratch) {
+    int fullStrips = nb / NR;
+    for (int s = 0; s < fullStrips; s++) {
+      int bStrip = bBase + s * bStripStep;
+      for (int r = 0; r < mb; r += MR) {
+        tile(aPanel, r * kb, bSource, bStrip, bStride, kb, scratch);
+        storeTile(scratch, c, cBase + r * ldc + s * NR, ldc, Math.min(MR, mb - r), NR, overwrite);
+      }
+    }
+    int bStrip = bBase + fullStrips * bStripStep;
+    for (int j = fullStrips * NR; j < nb; j += L) {
+      VectorMask<Float> columns = S.indexInRange(j, nb);
+      int bColumn = bStrip + j - fullStrips * NR;
+      for (int r = 0; r < mb; r += MR) {
+        edgeTile(aPanel, r * kb, bSource, bColumn, bStride, kb, columns, scratch);
+        storeTile(scratch, c, cBase + r * ldc + j, ldc, Math.min(MR, mb - r),
+            Math.min(L, nb - j), overwrite);
+      }
+    }
+  }
+
+  /** out[MR x NR] = A strip (MR x kb, packed) * B strip (kb x NR); 24 accumulators. */
+  private static void tile(float[] aPanel, int aBase, float[] bSource, int bBase, int bStride,
+                           int kb, float[] out) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+    FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+    FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+    int ai = aBase;
+    int bi = bBase;
+    for (int p = 0; p < kb; p++, ai += MR, bi += bStride) {
+      FloatVector b0 = FloatVector.fromArray(S, bSource, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bSource, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, bSource, bi + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(S, bSource, bi + 3 * L);
+      FloatVector av = FloatVector.broadcast(S, aPanel[ai]);
+      c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+      av = FloatVector.broadcast(S, aPanel[ai + 1]);
+      c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+      av = FloatVector.broadcast(S, aPanel[ai + 2]);
+      c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+      av = FloatVector.broadcast(S, aPanel[ai + 3]);
+      c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
+      av = FloatVector.broadcast(S, aPanel[ai + 4]);
+      c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
+      av = FloatVector.broadcast(S, aPanel[ai + 5]);
+      c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
+    }
+    // Written out to a scratch tile, then added to C by a separate small loop: storing straight
+    // into C row by row made this method too big for C2 to inline the helpers, and a vector
+    // passed to a method that is not inlined is boxed.
+    c00.intoArray(out, 0); c01.intoArray(out, L); c02.intoArray(out, 2 * L); c03.intoArray(out, 3 * L);
+    c10.intoArray(out, NR); c11.intoArray(out, NR + L);
+    c12.intoArray(out, NR + 2 * L); c13.intoArray(out, NR + 3 * L);
+    c20.intoArray(out, 2 * NR); c21.intoArray(out, 2 * NR + L);
+    c22.intoArray(out, 2 * NR + 2 * L); c23.intoArray(out, 2 * NR + 3 * L);
+    c30.intoArray(out, 3 * NR); c31.intoArray(out, 3 * NR + L);
+    c32.intoArray(out, 3 * NR + 2 * L); c33.intoArray(out, 3 * NR + 3 * L);
+    c40.intoArray(out, 4 * NR); c41.intoArray(out, 4 * NR + L);
+    c42.intoArray(out, 4 * NR + 2 * L); c43.intoArray(out, 4 * NR + 3 * L);
+    c50.intoArray(out, 5 * NR); c51.intoArray(out, 5 * NR + L);
+    c52.intoArray(out, 5 * NR + 2 * L); c53.intoArray(out, 5 * NR + 3 * L);
+  }
+
+  /** out[MR x L] = A strip * one vector column of B, lanes outside columns left at zero. */
+  private static void edgeTile(float[] aPanel, int aBase, float[] bSource, int bBase, int bStride,
+                               int kb, VectorMask<Float> columns, float[] out) {
+    FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    int ai = aBase;
+    int bi = bBase;
+    for (int p = 0; p < kb; p++, ai += MR, bi += bStride) {
+      FloatVector bv = FloatVector.fromArray(S, bSource, bi, columns);
+      c0 = FloatVector.broadcast(S, aPanel[ai]).fma(bv, c0);
+      c1 = FloatVector.broadcast(S, aPanel[ai + 1]).fma(bv, c1);
+      c2 = FloatVector.broadcast(S, aPanel[ai + 2]).fma(bv, c2);
+      c3 = FloatVector.broadcast(S, aPanel[ai + 3]).fma(bv, c3);
+      c4 = FloatVector.broadcast(S, aPanel[ai + 4]).fma(bv, c4);
+      c5 = FloatVector.broadcast(S, aPanel[ai + 5]).fma(bv, c5);
+    }
+    c0.intoArray(out, 0);
+    c1.intoArray(out, NR);
+    c2.intoArray(out, 2 * NR);
+    c3.intoArray(out, 3 * NR);
+    c4.intoArray(out, 4 * NR);
+    c5.intoArray(out, 5 * NR);
+  }
+
+  /** C[rows x cols] = tile, or += tile unless overwrite; the tile's rows are NR floats apart. */
+  private static void storeTile(float[] tile, float[] c, int cBase, int ldc, int rows, int cols,
+                                boolean overwrite) {
+    for (int r = 0; r < rows; r++) {
+      int at = cBase + r * ldc;
+      for (int j = 0; j < cols; j += L) {
+        FloatVector v = FloatVector.fromArray(S, tile, r * NR + j);
+        if (j + L <= cols) {
+          if (!overwrite) v = v.add(FloatVector.fromArray(S, c, at + j));
+          v.intoArray(c, at + j);
+        } else {
+          VectorMask<Float> inside = S.indexInRange(j, cols);
+          if (!overwrite) v = v.add(FloatVector.fromArray(S, c, at + j, inside));
+          v.intoArray(c, at + j, inside);
+        }
+      }
+    }
+  }
+
+  private static int roundUp(int value, int multiple) {
+    return (value + multiple - 1) / multiple * multiple;
+  }
+}
