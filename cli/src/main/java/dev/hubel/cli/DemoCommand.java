@@ -24,6 +24,12 @@ final class DemoCommand implements Runnable {
   @Option(names = "--epochs", description = "Epochs to train (default: ${DEFAULT-VALUE}).")
   int epochs = 2;
 
+  @Option(names = "--lr", description = "Learning rate of SGD (default: ${DEFAULT-VALUE}).")
+  float lr = TrainConfig.defaults().learningRate();
+
+  @Option(names = "--batch", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+  int batch = TrainConfig.defaults().batch();
+
   @Option(names = "--seed", description = "Seed for the weights and the shuffling (default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
@@ -39,10 +45,11 @@ final class DemoCommand implements Runnable {
     Dataset rawTrain = FashionMnist.train(data);
     Dataset rawTest = FashionMnist.test(data);
     float[] stats = rawTrain.meanStd(); // normalise both splits with the training set's statistics
-    Dataset train = rawTrain.normalized(stats[0], stats[1]).padded(2);
-    Dataset test = rawTest.normalized(stats[0], stats[1]).padded(2);
+    Dataset train = rawTrain.padded(2).normalized(stats[0], stats[1]); // pad first: the border is background
+    Dataset test = rawTest.padded(2).normalized(stats[0], stats[1]);
     Model model = LeNet5.build().initialize(Init.HE, seed);
-    TrainConfig cfg = TrainConfig.defaults().withEpochs(epochs);
+    TrainConfig d = TrainConfig.defaults();
+    TrainConfig cfg = new TrainConfig(epochs, batch, lr, d.momentum(), d.weightDecay(), seed);
     System.out.printf(Locale.ROOT, "LeNet-5 on Fashion-MNIST: %,d training and %,d test images, %d epochs, batch %d, "
             + "SGD lr %s momentum %s weight decay %s, %d threads%n",
         train.size(), test.size(), cfg.epochs(), cfg.batch(), cfg.learningRate(), cfg.momentum(), cfg.weightDecay(),
