@@ -118,6 +118,8 @@ def maxpool_cases():
         pool("maxpool2d", "2x2 stride 2 FLOOR on 5x7", 2, 2, 5, 7, 2, 2, 0, "FLOOR"),
         pool("maxpool2d", "3x3 stride 2 CEIL on 6x8", 2, 2, 6, 8, 3, 2, 0, "CEIL"),
         pool("maxpool2d", "3x3 stride 2 pad 1 CEIL on 6x6", 1, 2, 6, 6, 3, 2, 1, "CEIL"),
+        # windows overlap so much that a pixel wins several: its gradients must add up
+        pool("maxpool2d", "3x3 stride 1 on 5x5 (pixels win several windows)", 2, 2, 5, 5, 3, 1, 0, "EXACT"),
     ]
 
 

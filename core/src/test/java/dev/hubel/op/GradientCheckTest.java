@@ -63,6 +63,8 @@ class GradientCheckTest {
     t.add(new Case("max pool 2x2 stride 2 on 4x6, batch 2", 2, () -> maxPool(input(2, 4, 6), 2, 2), false));
     t.add(new Case("max pool 3x3 stride 2 pad 1 on 7x7", 1, () -> maxPool(input(2, 7, 7), 3, 2, 1, Fit.EXACT), false));
     t.add(new Case("max pool 3x3 stride 2 CEIL on 6x8", 1, () -> maxPool(input(2, 6, 8), 3, 2, 0, Fit.CEIL), false));
+    t.add(new Case("max pool 3x3 stride 1 on 5x5 (pixels win several windows)", 2,
+        () -> maxPool(input(2, 5, 5), 3, 1), false));
     t.add(new Case("avg pool 3x3 stride 2 overlapping on 7x9", 1, () -> avgPool(input(2, 7, 9), 3, 2), false));
     t.add(new Case("avg pool 3x3 stride 1 pad 1 on 5x6", 2, () -> avgPool(input(1, 5, 6), 3, 1, 1, Fit.EXACT), false));
     t.add(new Case("avg pool 3x3 stride 2 pad 1 CEIL on 6x6", 1, () -> avgPool(input(2, 6, 6), 3, 2, 1, Fit.CEIL), false));
