@@ -125,6 +125,11 @@ public final class Model {
     return new Plan(this, batch, pool);
   }
 
+  /** As {@link #compile(int, WorkerPool)}; with {@code inputGrad}, backward also leaves dL/dinput ({@link Plan#inputGrad}). */
+  public Plan compile(int batch, WorkerPool pool, boolean inputGrad) {
+    return new Plan(this, batch, pool, inputGrad);
+  }
+
   /** The lecture-style table: output volumes, layers in words, parameter counts and how. */
   public String summary() {
     return Summary.of(this);

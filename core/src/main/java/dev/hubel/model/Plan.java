@@ -24,19 +24,29 @@ public final class Plan {
   private final Step[] steps;
   private final List<Param> params;
   private final int classes;
+  private final boolean inputGrad;
   private int correct;
 
   Plan(Model model, int batch, WorkerPool pool) {
+    this(model, batch, pool, false);
+  }
+
+  /**
+   * @param inputGrad also keep the gradient with respect to the input (for tests and saliency);
+   *     off by default, which spares the first layer computing it
+   */
+  Plan(Model model, int batch, WorkerPool pool, boolean inputGrad) {
     if (batch < 1) throw new IllegalArgumentException("batch size must be at least 1, received " + batch);
     this.model = model;
     this.batch = batch;
+    this.inputGrad = inputGrad;
     this.params = model.params();
     List<Node> nodes = model.nodes();
     this.tensors = new Tensor[nodes.size()];
     this.steps = new Step[nodes.size()];
     for (int i = 0; i < nodes.size(); i++) {
       Node node = nodes.get(i);
-      tensors[i] = new Tensor(node.shape(), batch, i != 0);
+      tensors[i] = new Tensor(node.shape(), batch, i != 0 || inputGrad);
     }
     for (int i = 0; i < nodes.size(); i++) {
       Node node = nodes.get(i);
@@ -63,6 +73,22 @@ public final class Plan {
   /** The output buffer (batch, classes): logits after a forward pass. */
   public float[] output() {
     return tensors[tensors.length - 1].value;
+  }
+
+  /**
+   * The output's gradient, (batch, classes): what {@link #backward} starts from. Write it (or let
+   * {@link #lossAndGradient} write it) before calling backward.
+   */
+  public float[] outputGrad() {
+    return tensors[tensors.length - 1].grad;
+  }
+
+  /** The gradient with respect to the input after a backward pass; only if the plan was compiled for it. */
+  public float[] inputGrad() {
+    if (!inputGrad) {
+      throw new IllegalStateException("this plan keeps no input gradient; compile it with Model.compile(batch, pool, true)");
+    }
+    return tensors[0].grad;
   }
 
   /** The output of any node after a forward pass (activation maps, for inspection). */
@@ -148,7 +174,7 @@ public final class Plan {
   /** Backward from the output's grad; parameter grads are overwritten, not accumulated across steps. */
   public void backward(int n) {
     checkCount(n);
-    for (int i = 1; i < tensors.length - 1; i++) Arrays.fill(tensors[i].grad, 0, n * tensors[i].stride(), 0f);
+    for (int i = inputGrad ? 0 : 1; i < tensors.length - 1; i++) Arrays.fill(tensors[i].grad, 0, n * tensors[i].stride(), 0f);
     for (Param p : params) Arrays.fill(p.grad(), 0f);
     for (int i = steps.length - 1; i >= 1; i--) steps[i].backward(n);
   }

@@ -1,0 +1,285 @@
+"""Golden values from PyTorch for Hubel's op tests (core/src/test/java/dev/hubel/op/GoldenTest.java).
+
+Regenerate, from the repository root, with Debian's Python (it has torch; the pyenv one does not):
+
+    /usr/bin/python3 core/src/test/python/make_golden.py
+
+It rewrites core/src/test/resources/golden/*.json. The output is deterministic (fixed seeds, CPU,
+float32). Every case holds its config, the input shape (per example, C x H x W or a vector), the
+batch size n and flat float arrays in NCHW order: x, params (weight then bias, PyTorch layout,
+which is Hubel's), y, an upstream gradient gy, and autograd's gx and gparams.
+
+LeNet-5 has 61,706 parameters, too many to store three times. Its input and weights therefore come
+from a hash both sides compute (hash_uniform below, HashInit.java in the tests), and for the two big
+weight tensors the file stores 256 sampled entries plus a hash-weighted projection of the gradient.
+"""
+import json
+import math
+import os
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "golden")
+torch.set_default_dtype(torch.float32)
+torch.set_num_threads(1)
+
+
+def short(v):
+    """The shortest decimal that reads back as the same float32 (keeps the files small)."""
+    return float(repr(np.float32(v)))
+
+
+def flat(t):
+    return [short(v) for v in t.detach().reshape(-1).tolist()]
+
+
+def case(name, op, config, x, params, fn):
+    """Runs fn(x, *params) with autograd against a random upstream gradient."""
+    x = x.clone().requires_grad_(True)
+    params = [p.clone().requires_grad_(True) for p in params]
+    y = fn(x, *params)
+    gy = torch.randn_like(y)
+    y.backward(gy)
+    return {
+        "name": name,
+        "op": op,
+        "config": config,
+        "input": list(x.shape[1:]),
+        "n": x.shape[0],
+        "x": flat(x),
+        "params": [flat(p) for p in params],
+        "y": flat(y),
+        "outputShape": list(y.shape[1:]),
+        "gy": flat(gy),
+        "gx": flat(x.grad),
+        "gparams": [flat(p.grad) for p in params],
+    }
+
+
+def conv(name, n, c, h, w, f, fh, fw, stride, pad, fit):
+    x = torch.randn(n, c, h, w)
+    wt = torch.randn(f, c, fh, fw) / math.sqrt(c * fh * fw)
+    b = torch.randn(f) * 0.1
+    cfg = {"filters": f, "fh": fh, "fw": fw, "stride": stride, "pad": pad, "fit": fit}
+    # PyTorch's convolution floors; the EXACT cases are sized so that there is nothing to floor
+    return case(name, "conv2d", cfg, x, [wt, b], lambda x, wt, b: F.conv2d(x, wt, b, stride=stride, padding=pad))
+
+
+def pool(kind, name, n, c, h, w, size, stride, pad, fit):
+    x = torch.randn(n, c, h, w)
+    cfg = {"size": size, "stride": stride, "pad": pad, "fit": fit}
+    ceil = fit == "CEIL"
+    if kind == "maxpool2d":
+        fn = lambda x: F.max_pool2d(x, size, stride, pad, ceil_mode=ceil)
+    else:  # count_include_pad=True is PyTorch's default, and Hubel's rule
+        fn = lambda x: F.avg_pool2d(x, size, stride, pad, ceil_mode=ceil, count_include_pad=True)
+    return case(name, kind, cfg, x, [], fn)
+
+
+def dense(name, n, shape, units):
+    x = torch.randn(n, *shape)
+    d = math.prod(shape)
+    wt = torch.randn(units, d) / math.sqrt(d)
+    b = torch.randn(units) * 0.1
+    # Hubel's FC reads any input volume flattened in NCHW order
+    return case(name, "dense", {"units": units}, x, [wt, b], lambda x, wt, b: F.linear(x.flatten(1), wt, b))
+
+
+def write(file, cases):
+    path = os.path.join(OUT, file)
+    with open(path, "w") as fh:
+        json.dump(cases, fh, separators=(",", ":"))
+        fh.write("\n")
+    print(f"{path}: {len(cases)} cases, {os.path.getsize(path)} bytes")
+
+
+def conv_cases():
+    torch.manual_seed(1)
+    return [
+        conv("3x5 filter on 7x9, 2 channels, batch 2", 2, 2, 7, 9, 3, 3, 5, 1, 0, "EXACT"),
+        conv("3x3 stride 2 pad 1 on 7x7", 1, 3, 7, 7, 4, 3, 3, 2, 1, "EXACT"),
+        conv("5x5 pad 2 on 6x8, batch 3", 3, 2, 6, 8, 2, 5, 5, 1, 2, "EXACT"),
+        conv("1x1 (no im2col) on 5x6, batch 3", 3, 4, 5, 6, 3, 1, 1, 1, 0, "EXACT"),
+        conv("1x1 stride 2 on 5x5", 2, 3, 5, 5, 2, 1, 1, 2, 0, "EXACT"),
+        conv("2x3 stride 2 pad 1 on 6x7", 2, 2, 6, 7, 3, 2, 3, 2, 1, "EXACT"),
+        conv("3x3 stride 2 FLOOR on 8x8", 2, 2, 8, 8, 3, 3, 3, 2, 0, "FLOOR"),
+        conv("4x2 stride 3 pad 1 FLOOR on 9x10", 1, 2, 9, 10, 2, 4, 2, 3, 1, "FLOOR"),
+    ]
+
+
+def maxpool_cases():
+    torch.manual_seed(2)
+    return [
+        pool("maxpool2d", "2x2 stride 2 on 4x6, batch 2", 2, 2, 4, 6, 2, 2, 0, "EXACT"),
+        pool("maxpool2d", "3x3 stride 2 overlapping on 7x9", 2, 3, 7, 9, 3, 2, 0, "EXACT"),
+        pool("maxpool2d", "3x3 stride 2 pad 1 on 7x7", 1, 2, 7, 7, 3, 2, 1, "EXACT"),
+        pool("maxpool2d", "2x2 stride 2 FLOOR on 5x7", 2, 2, 5, 7, 2, 2, 0, "FLOOR"),
+        pool("maxpool2d", "3x3 stride 2 CEIL on 6x8", 2, 2, 6, 8, 3, 2, 0, "CEIL"),
+        pool("maxpool2d", "3x3 stride 2 pad 1 CEIL on 6x6", 1, 2, 6, 6, 3, 2, 1, "CEIL"),
+        # windows overlap so much that a pixel wins several: its gradients must add up
+        pool("maxpool2d", "3x3 stride 1 on 5x5 (pixels win several windows)", 2, 2, 5, 5, 3, 1, 0, "EXACT"),
+    ]
+
+
+def avgpool_cases():
+    torch.manual_seed(3)
+    return [
+        pool("avgpool2d", "2x2 stride 2 on 4x6, batch 2", 2, 2, 4, 6, 2, 2, 0, "EXACT"),
+        pool("avgpool2d", "3x3 stride 2 overlapping on 7x9", 2, 3, 7, 9, 3, 2, 0, "EXACT"),
+        pool("avgpool2d", "3x3 stride 1 pad 1 on 5x6 (padding counts)", 2, 2, 5, 6, 3, 1, 1, "EXACT"),
+        pool("avgpool2d", "2x2 stride 2 FLOOR on 5x7", 1, 2, 5, 7, 2, 2, 0, "FLOOR"),
+        pool("avgpool2d", "3x3 stride 2 CEIL on 6x8", 2, 2, 6, 8, 3, 2, 0, "CEIL"),
+        pool("avgpool2d", "3x3 stride 2 pad 1 CEIL on 6x6", 1, 2, 6, 6, 3, 2, 1, "CEIL"),
+    ]
+
+
+def dense_cases():
+    torch.manual_seed(4)
+    return [
+        dense("vector of 7 to 5 units, batch 3", 3, [7], 5),
+        dense("3x4x2 volume to 6 units, batch 2", 2, [2, 3, 4], 6),
+        dense("1 feature to 1 unit", 1, [1], 1),
+    ]
+
+
+def relu_cases():
+    torch.manual_seed(5)
+    return [
+        case("3x4x2 volume, batch 2", "relu", {}, torch.randn(2, 2, 3, 4), [], lambda x: F.relu(x)),
+        case("vector of 9, batch 3", "relu", {}, torch.randn(3, 9), [], lambda x: F.relu(x)),
+    ]
+
+
+def flatten_cases():
+    torch.manual_seed(6)
+    return [case("3x4x2 volume, batch 2", "flatten", {}, torch.randn(2, 2, 3, 4), [], lambda x: x.flatten(1))]
+
+
+def softmax_cases():
+    torch.manual_seed(7)
+    out = []
+    for name, n, k, scale in [("4 rows of 5 classes", 4, 5, 1.0), ("1 row of 3 classes", 1, 3, 1.0),
+                              ("large logits (stability), 3 rows of 4", 3, 4, 60.0)]:
+        logits = (torch.randn(n, k) * scale).requires_grad_(True)
+        labels = torch.randint(0, k, (n,))
+        loss = F.cross_entropy(logits, labels)  # mean over the batch
+        loss.backward()
+        out.append({"name": name, "n": n, "k": k, "logits": flat(logits), "labels": labels.tolist(),
+                     "loss": float(loss), "dlogits": flat(logits.grad)})
+    return out
+
+
+# ---- LeNet-5: values from a hash that GoldenTest's HashInit reproduces bit for bit ----
+
+M32 = 0xFFFFFFFF
+
+
+def hash_uniform(i, seed):
+    """A number in [-1, 1) from index i and a seed: integer mixing mod 2^32, 24 bits of it."""
+    x = (i * 0x9E3779B1 + seed * 0x85EBCA77) & M32
+    x ^= x >> 16
+    x = (x * 0x7FEB352D) & M32
+    x ^= x >> 15
+    x = (x * 0x846CA68B) & M32
+    x ^= x >> 16
+    return (x >> 8) / 16777216.0 * 2.0 - 1.0
+
+
+def hash_tensor(shape, seed, scale):
+    # computed in double, then rounded to float32, exactly as the Java side does
+    size = math.prod(shape)
+    return torch.tensor([hash_uniform(i, seed) * scale for i in range(size)], dtype=torch.float64).float().reshape(shape)
+
+
+class LeNet5(torch.nn.Module):
+    """dev.hubel.zoo.LeNet5: CONV-RELU-POOL x2, CONV-RELU, FC-RELU, FC."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = torch.nn.Conv2d(1, 6, 5)
+        self.c3 = torch.nn.Conv2d(6, 16, 5)
+        self.c5 = torch.nn.Conv2d(16, 120, 5)
+        self.f6 = torch.nn.Linear(120, 84)
+        self.out = torch.nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.c1(x)), 2, 2)
+        x = F.max_pool2d(F.relu(self.c3(x)), 2, 2)
+        x = F.relu(self.c5(x))
+        x = F.relu(self.f6(x.flatten(1)))
+        return self.out(x)
+
+
+SAMPLED_ABOVE = 1000  # tensors larger than this are stored as samples and a projection
+
+
+def summarise(t, seed):
+    """The whole tensor if small, else 256 sampled entries and sum(t * hash_uniform(i, seed))."""
+    v = t.detach().reshape(-1).double()
+    if v.numel() <= SAMPLED_ABOVE:
+        return {"full": flat(v)}
+    g = torch.Generator().manual_seed(seed)
+    idx = torch.randperm(v.numel(), generator=g)[:256].sort().values
+    r = torch.tensor([hash_uniform(i, seed) for i in range(v.numel())], dtype=torch.float64)
+    return {"index": idx.tolist(), "value": flat(v[idx]), "projectionSeed": seed,
+            "projection": float((v * r).sum()), "absSum": float(v.abs().sum())}
+
+
+def lenet5():
+    net = LeNet5()
+    params = list(net.parameters())  # c1.w, c1.b, c3.w, c3.b, ... as Hubel orders them
+    with torch.no_grad():
+        for k, p in enumerate(params):
+            fan_in = math.prod(p.shape[1:]) if p.dim() > 1 else None
+            scale = math.sqrt(6.0 / fan_in) if fan_in else 0.1  # He-uniform weights, small nonzero biases
+            p.copy_(hash_tensor(p.shape, 11 + k, scale))
+    x = hash_tensor((2, 1, 32, 32), 7, 1.0)
+    labels = torch.tensor([3, 7])
+    w0 = [p.detach().clone() for p in params]
+
+    logits = net(x)
+    loss = F.cross_entropy(logits, labels)
+    net.zero_grad()
+    loss.backward()
+    grads = [summarise(p.grad, 100 + k) for k, p in enumerate(params)]
+    first_logits, first_loss = flat(logits), float(loss)
+
+    # Hubel's Sgd: momentum 0.9, decay 5e-4 on weights only; two steps on the same batch
+    lr, momentum, decay = 0.05, 0.9, 5e-4
+    weights = [p for p in params if p.dim() > 1]
+    biases = [p for p in params if p.dim() == 1]
+    opt = torch.optim.SGD([{"params": weights, "weight_decay": decay}, {"params": biases, "weight_decay": 0.0}],
+                          lr=lr, momentum=momentum)
+    losses = []
+    for _ in range(2):
+        opt.zero_grad()
+        loss = F.cross_entropy(net(x), labels)
+        losses.append(float(loss))
+        loss.backward()
+        opt.step()
+    # the change, not the weights: it is small next to them, so comparing weights would hide it
+    deltas = [summarise(p.detach() - w, 200 + k) for k, (p, w) in enumerate(zip(params, w0))]
+    return {
+        "hash": {"inputSeed": 7, "paramSeedBase": 11, "weightScale": "sqrt(6 / fanIn)", "biasScale": 0.1},
+        "n": 2, "labels": labels.tolist(), "logits": first_logits, "loss": first_loss,
+        "paramShapes": [list(p.shape) for p in params], "grads": grads,
+        "sgd": {"lr": lr, "momentum": momentum, "weightDecay": decay, "steps": 2, "losses": losses, "deltas": deltas},
+    }
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    write("conv2d.json", conv_cases())
+    write("maxpool2d.json", maxpool_cases())
+    write("avgpool2d.json", avgpool_cases())
+    write("dense.json", dense_cases())
+    write("relu.json", relu_cases())
+    write("flatten.json", flatten_cases())
+    write("softmax_xent.json", softmax_cases())
+    write("lenet5.json", lenet5())
+
+
+if __name__ == "__main__":
+    main()
