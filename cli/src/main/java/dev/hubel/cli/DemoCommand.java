@@ -27,6 +27,9 @@ final class DemoCommand implements Runnable {
   @Option(names = "--lr", description = "Learning rate of SGD (default: ${DEFAULT-VALUE}).")
   float lr = TrainConfig.defaults().learningRate();
 
+  @Option(names = "--lr-decay", paramLabel = "F", description = "Multiply the learning rate by F after every epoch (default: ${DEFAULT-VALUE}).")
+  float lrDecay = TrainConfig.defaults().lrDecay();
+
   @Option(names = "--batch", description = "Examples per step (default: ${DEFAULT-VALUE}).")
   int batch = TrainConfig.defaults().batch();
 
@@ -49,10 +52,10 @@ final class DemoCommand implements Runnable {
     Dataset test = rawTest.padded(2).normalized(stats[0], stats[1]);
     Model model = LeNet5.build().initialize(Init.HE, seed);
     TrainConfig d = TrainConfig.defaults();
-    TrainConfig cfg = new TrainConfig(epochs, batch, lr, d.momentum(), d.weightDecay(), seed);
+    TrainConfig cfg = new TrainConfig(epochs, batch, lr, d.momentum(), d.weightDecay(), lrDecay, seed);
     System.out.printf(Locale.ROOT, "LeNet-5 on Fashion-MNIST: %,d training and %,d test images, %d epochs, batch %d, "
-            + "SGD lr %s momentum %s weight decay %s, %d threads%n",
-        train.size(), test.size(), cfg.epochs(), cfg.batch(), cfg.learningRate(), cfg.momentum(), cfg.weightDecay(),
+            + "SGD lr %s (x%s per epoch) momentum %s weight decay %s, %d threads%n",
+        train.size(), test.size(), cfg.epochs(), cfg.batch(), cfg.learningRate(), cfg.lrDecay(), cfg.momentum(), cfg.weightDecay(),
         WorkerPool.shared().threads());
     Trainer.fit(model, train, cfg, DemoCommand::printEpoch);
     double acc = Trainer.accuracy(model, test, 256);

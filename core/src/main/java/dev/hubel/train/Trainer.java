@@ -28,6 +28,7 @@ public final class Trainer {
     List<EpochResult> results = new ArrayList<>();
     for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
       shuffle(order, rng);
+      sgd.setLearningRate(cfg.learningRateAt(epoch));
       long start = System.nanoTime();
       double lossSum = 0;
       long correct = 0;
