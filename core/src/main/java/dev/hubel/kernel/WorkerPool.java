@@ -108,6 +108,10 @@ public final class WorkerPool {
     for (Thread w : workers) LockSupport.unpark(w);
     drain(gen, task, tasks);
     while (done.get() < tasks) Thread.onSpinWait();
+    // Close the job before the next one writes task and tasks: a worker that read this job's task
+    // but is slow to read tasks may see the next job's (larger) count, and must then find no piece
+    // left to claim here, or it would run a piece past this job's end and count it as the next one's.
+    claim.set((gen << 32) | Integer.MAX_VALUE);
     this.task = null;
     Throwable f = failure;
     if (f instanceof RuntimeException re) throw re;

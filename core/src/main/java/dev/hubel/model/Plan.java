@@ -175,7 +175,7 @@ public final class Plan {
   public void backward(int n) {
     checkCount(n);
     for (int i = inputGrad ? 0 : 1; i < tensors.length - 1; i++) Arrays.fill(tensors[i].grad, 0, n * tensors[i].stride(), 0f);
-    for (Param p : params) Arrays.fill(p.grad(), 0f);
+    for (int i = 0; i < params.size(); i++) Arrays.fill(params.get(i).grad(), 0f);  // indexed: an iterator would allocate every step
     for (int i = steps.length - 1; i >= 1; i--) steps[i].backward(n);
   }
 

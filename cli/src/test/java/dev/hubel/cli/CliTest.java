@@ -1,0 +1,87 @@
+package dev.hubel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** ./hubel as a user meets it: exit codes, what it prints, and never a stack trace for a user's mistake. */
+class CliTest {
+
+  private record Result(int code, String out, String err) {}
+
+  private static synchronized Result run(String... args) {
+    PrintStream oldOut = System.out, oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Main.run(args);
+      System.out.flush();
+      System.err.flush();
+      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  private static void assertNoStackTrace(Result r) {
+    assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
+    assertThat(r.out()).doesNotContain("\tat ").doesNotContain("Exception");
+  }
+
+  @Test
+  void summaryOfLeNet5PrintsTheTable() {
+    Result r = run("summary", "lenet5");
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .startsWith("LeNet-5\n")
+        .contains("[28x28x6]   CONV1: 6 5x5 filters at stride 1, pad 0, ReLU")
+        .contains("(5*5*1)*6 + 6 = 156")
+        .endsWith("Total params: 61,706\n");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void summaryOfAnUnknownModelListsTheZoo() {
+    Result r = run("summary", "nosuchnet");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("nosuchnet").contains("lenet5");
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  void demoWithoutTheDataNamesTheDirectoryAndTheInstallCommand() {
+    Result r = run("demo", "--data", "/nonexistent/dir");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("/nonexistent/dir").contains("apt-get install dataset-fashion-mnist");
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  void demoRefusesZeroThreads() {
+    Result r = run("demo", "--threads", "0");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("--threads").contains("at least 1").contains("0");
+    assertNoStackTrace(r);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "demo --frobnicate | Unknown option: '--frobnicate'",
+      "summary lenet5 --frobnicate | Unknown option: '--frobnicate'",
+      "demo --threads many | --threads",
+      "summary | MODEL",
+  })
+  void badCommandLinesGetPicocliMessages(String line, String expected) {
+    Result r = run(line.split(" "));
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains(expected);
+    assertNoStackTrace(r);
+  }
+}

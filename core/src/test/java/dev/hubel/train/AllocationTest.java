@@ -1,0 +1,66 @@
+package dev.hubel.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hubel.data.Dataset;
+import dev.hubel.kernel.WorkerPool;
+import dev.hubel.model.Init;
+import dev.hubel.model.Model;
+import dev.hubel.model.Plan;
+import dev.hubel.zoo.LeNet5;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The promise in Plan's javadoc: once compiled and warm, a training step allocates nothing. */
+class AllocationTest {
+
+  private static final int BATCH = 8;
+
+  @Test
+  void aWarmTrainingStepAllocatesNothing() {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    assertThat(threads.isThreadAllocatedMemorySupported()).isTrue();
+    threads.setThreadAllocatedMemoryEnabled(true);
+
+    WorkerPool pool = new WorkerPool(2);  // one worker thread besides this one
+    Model model = LeNet5.build().initialize(Init.HE, 1);
+    Plan plan = model.compile(BATCH, pool);
+    Sgd sgd = new Sgd(model.params(), 0.01f, 0.9f, 5e-4f);
+    Dataset data = DeterminismTest.noise(64, 5);
+    int[] order = new int[data.size()];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    int[] labels = new int[BATCH];
+
+    for (int i = 0; i < 300; i++) step(data, order, i, plan, labels, sgd);  // warm-up: JIT, class loading
+
+    long[] ids = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("hubel-worker-"))
+        .mapToLong(Thread::threadId).toArray();
+    assertThat(ids).isNotEmpty();
+    long me = Thread.currentThread().threadId();
+
+    long[] workersBefore = threads.getThreadAllocatedBytes(ids);
+    long before = threads.getThreadAllocatedBytes(me);
+    for (int i = 0; i < 50; i++) step(data, order, i, plan, labels, sgd);
+    long after = threads.getThreadAllocatedBytes(me);
+    long[] workersAfter = threads.getThreadAllocatedBytes(ids);
+
+    long workers = 0;
+    for (int i = 0; i < ids.length; i++) {
+      if (workersBefore[i] >= 0 && workersAfter[i] >= 0) workers += workersAfter[i] - workersBefore[i];
+    }
+    long caller = after - before;
+    assertThat(caller + workers)
+        .as("bytes allocated over 50 steps: %d on the calling thread, %d on %d workers %s", caller, workers, ids.length,
+            Arrays.toString(ids))
+        .isLessThan(1024);
+  }
+
+  private static void step(Dataset data, int[] order, int i, Plan plan, int[] labels, Sgd sgd) {
+    int at = (i * BATCH) % order.length;
+    data.copyBatch(order, at, BATCH, plan.input(), labels);
+    plan.trainStep(BATCH, labels);
+    sgd.step();
+  }
+}
