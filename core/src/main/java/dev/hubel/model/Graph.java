@@ -29,9 +29,13 @@ final class Graph {
     };
   }
 
-  String nextName(String kind) {
-    int n = counters.merge(counterOf(kind), 1, Integer::sum);
-    return kind + n;
+  /** The name the next layer of this kind gets; the count only moves once the layer is built. */
+  private String peekName(String kind) {
+    return kind + (counters.getOrDefault(counterOf(kind), 0) + 1);
+  }
+
+  private void commitName(String kind) {
+    counters.merge(counterOf(kind), 1, Integer::sum);
   }
 
   /**
@@ -47,8 +51,9 @@ final class Graph {
             + " and " + in.name() + "); every node of a model must grow from the same input");
       }
     }
-    String name = g.nextName(kind);
-    Op op = make.apply(name);
+    String name = g.peekName(kind);
+    Op op = make.apply(name); // may throw a ShapeException naming the layer; then nothing was added
+    g.commitName(kind);
     Node node = new Node(g, g.nodes.size(), name, op, inputs);
     g.nodes.add(node);
     return node;

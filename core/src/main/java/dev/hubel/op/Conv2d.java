@@ -111,6 +111,13 @@ public final class Conv2d implements Op {
       this.db = new float[pieces][b.size()];
     }
 
+    /** Image i as the column matrix (k, hw): lowered into this piece's buffer, or the image itself for 1x1. */
+    private float[] columns(int piece, int i) {
+      if (!lowered) return x.value;
+      Im2col.im2col(x.value, i * c * h * wIn, c, h, wIn, fh, fw, stride, pad, pad, ho, wo, col[piece], 0);
+      return col[piece];
+    }
+
     @Override
     public void forward(int n, boolean training) {
       this.n = n;
@@ -120,13 +127,8 @@ public final class Conv2d implements Op {
     private void forwardPiece(int piece) {
       int xs = c * h * wIn, ys = filters * hw;
       for (int i = splitStart(piece, pieces, n); i < splitStart(piece + 1, pieces, n); i++) {
-        float[] src = x.value;
-        int srcOff = i * xs;
-        if (lowered) {
-          Im2col.im2col(x.value, i * xs, c, h, wIn, fh, fw, stride, pad, pad, ho, wo, col[piece], 0);
-          src = col[piece];
-          srcOff = 0;
-        }
+        float[] src = columns(piece, i);
+        int srcOff = lowered ? 0 : i * xs;
         // y_i (F, hw) = w (F, k) . col (k, hw)
         Gemm.sgemm(false, false, filters, hw, k, w.value(), 0, k, src, srcOff, hw, y.value, i * ys, hw, false);
         Elementwise.addBiasPerRow(y.value, i * ys, filters, hw, b.value());
@@ -149,13 +151,8 @@ public final class Conv2d implements Op {
       java.util.Arrays.fill(dwp, 0f);
       java.util.Arrays.fill(dbp, 0f);
       for (int i = splitStart(piece, pieces, n); i < splitStart(piece + 1, pieces, n); i++) {
-        float[] src = x.value;
-        int srcOff = i * xs;
-        if (lowered) {
-          Im2col.im2col(x.value, i * xs, c, h, wIn, fh, fw, stride, pad, pad, ho, wo, col[piece], 0);
-          src = col[piece];
-          srcOff = 0;
-        }
+        float[] src = columns(piece, i);
+        int srcOff = lowered ? 0 : i * xs;
         // y_i = w . col  =>  dw += dy_i . col^T ; db += rowsum(dy_i) ; dcol = w^T . dy_i
         Gemm.sgemm(false, true, filters, k, hw, y.grad, i * ys, hw, src, srcOff, hw, dwp, 0, k, true);
         Elementwise.sumRowsInto(y.grad, i * ys, filters, hw, dbp);

@@ -95,4 +95,11 @@ class BadInputTest {
         .isInstanceOf(ShapeException.class)
         .hasMessageContaining("[10]");
   }
+
+  @Test
+  void aLayerThatFailsToBuildDoesNotUseUpItsName() {
+    Node x = input(1, 7, 7);
+    assertThatThrownBy(() -> conv2d(x, 1, 3, 3, 0)).isInstanceOf(ShapeException.class).hasMessageStartingWith("CONV1:");
+    assertThat(conv2d(x, 1, 3, 1, 0).name()).isEqualTo("CONV1");
+  }
 }
