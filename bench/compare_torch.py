@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The rows of `./hubel bench` run with PyTorch, for side-by-side ratios.
 
-Run with Debian's python3-torch (apt-get install python3-torch), same thread count as Hubel:
+Run with Debian's python3-torch (scripts/ensure-torch installs it with OpenBLAS), same thread count as Hubel:
     /usr/bin/python3 bench/compare_torch.py --threads 2
 Each row: median, min and max of several timed runs after warm-up.
 """

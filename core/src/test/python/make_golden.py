@@ -1,6 +1,7 @@
 """Golden values from PyTorch for Hubel's op tests (core/src/test/java/dev/hubel/op/GoldenTest.java).
 
-Regenerate, from the repository root, with Debian's Python (it has torch; the pyenv one does not):
+Regenerate, from the repository root, with Debian's Python (scripts/ensure-torch installs torch there;
+the pyenv python3 on PATH has no torch):
 
     /usr/bin/python3 core/src/test/python/make_golden.py
 
