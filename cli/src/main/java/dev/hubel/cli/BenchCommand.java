@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,16 +28,13 @@ final class BenchCommand implements Runnable {
   @Option(names = "--runs", description = "Timed runs per row (default: ${DEFAULT-VALUE}).")
   int runs = 7;
 
-  @Option(names = "--threads", description = "Worker threads (default: the number of cores, or HUBEL_THREADS).")
-  Integer threads;
+  @Mixin
+  ThreadsOption threads;
 
   @Override
   public void run() {
     if (runs < 1) throw new UserException("--runs must be at least 1, received " + runs);
-    if (threads != null) {
-      if (threads < 1) throw new UserException("--threads must be at least 1, received " + threads);
-      WorkerPool.setSharedThreads(threads);
-    }
+    threads.apply();
     System.out.printf(Locale.ROOT, "hubel bench: %d threads, %s kernels, %d runs per row%n",
         WorkerPool.shared().threads(), Kernels.vectorized() ? "Vector API" : "plain Java", runs);
     System.out.printf(Locale.ROOT, "%-34s %10s %10s %10s  %s%n", "name", "median", "min", "max", "unit");

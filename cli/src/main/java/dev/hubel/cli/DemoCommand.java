@@ -12,6 +12,7 @@ import dev.hubel.zoo.LeNet5;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -36,15 +37,12 @@ final class DemoCommand implements Runnable {
   @Option(names = "--seed", description = "Seed for the weights and the shuffling (default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
-  @Option(names = "--threads", description = "Worker threads (default: the number of cores, or HUBEL_THREADS).")
-  Integer threads;
+  @Mixin
+  ThreadsOption threads;
 
   @Override
   public void run() {
-    if (threads != null) {
-      if (threads < 1) throw new UserException("--threads must be at least 1, received " + threads);
-      WorkerPool.setSharedThreads(threads);
-    }
+    threads.apply();
     Dataset rawTrain = FashionMnist.train(data);
     Dataset rawTest = FashionMnist.test(data);
     float[] stats = rawTrain.meanStd(); // normalise both splits with the training set's statistics
