@@ -40,9 +40,10 @@ final class Graph {
 
   /**
    * Adds a node. The op is made by {@code make} from the name the node will have and the input
-   * shape(s), so that a shape error can name the layer.
+   * shape(s), so that a shape error can name the layer. {@code spec} is the builder call that made
+   * it ({@link Architecture}): how a saved model is built again.
    */
-  static Node add(String kind, List<Node> inputs, Function<String, Op> make) {
+  static Node add(String kind, List<Node> inputs, Map<String, Object> spec, Function<String, Op> make) {
     if (inputs.isEmpty()) throw new IllegalArgumentException(kind + ": needs at least one input node");
     Graph g = inputs.get(0).graph;
     for (Node in : inputs) {
@@ -54,14 +55,15 @@ final class Graph {
     String name = g.peekName(kind);
     Op op = make.apply(name); // may throw a ShapeException naming the layer; then nothing was added
     g.commitName(kind);
-    Node node = new Node(g, g.nodes.size(), name, op, inputs);
+    Node node = new Node(g, g.nodes.size(), name, op, inputs, spec);
     g.nodes.add(node);
     return node;
   }
 
   static Node input(Shape shape) {
     Graph g = new Graph();
-    Node node = new Node(g, 0, "INPUT", new dev.hubel.op.Input(shape), List.of());
+    Node node = new Node(g, 0, "INPUT", new dev.hubel.op.Input(shape), List.of(),
+        Architecture.spec("input", "shape", shape.dims()));
     g.nodes.add(node);
     return node;
   }

@@ -3,7 +3,7 @@ package dev.hubel.model;
 import dev.hubel.tensor.Param;
 import java.util.random.RandomGenerator;
 
-/** How weights start. Biases always start at zero. */
+/** How weights start. Everything else starts at its role's value: biases at zero, BatchNorm's scale at one. */
 public enum Init {
   /** He et al. 2015: normal with std sqrt(2 / fan_in), for layers followed by ReLU. */
   HE,
@@ -12,8 +12,9 @@ public enum Init {
 
   void fill(Param p, RandomGenerator rng) {
     float[] v = p.value();
-    if (p.isBias()) {
-      java.util.Arrays.fill(v, 0f);
+    float fixed = p.role().initialValue();
+    if (!Float.isNaN(fixed)) {
+      java.util.Arrays.fill(v, fixed);
       return;
     }
     switch (this) {

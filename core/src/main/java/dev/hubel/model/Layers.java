@@ -41,11 +41,13 @@ public final class Layers {
 
   /** Fh x Fw filters; {@code fit} says what to do when the windows do not tile the input exactly. */
   public static Node conv2d(Node x, int filters, int fh, int fw, int stride, int pad, Fit fit) {
-    return Graph.add("CONV", List.of(x), name -> new Conv2d(name, x.shape(), filters, fh, fw, stride, pad, fit));
+    return Graph.add("CONV", List.of(x),
+        Architecture.spec("conv2d", "filters", filters, "fh", fh, "fw", fw, "stride", stride, "pad", pad, "fit", fit),
+        name -> new Conv2d(name, x.shape(), filters, fh, fw, stride, pad, fit));
   }
 
   public static Node relu(Node x) {
-    return Graph.add("RELU", List.of(x), name -> new Relu(name, x.shape()));
+    return Graph.add("RELU", List.of(x), Architecture.spec("relu"), name -> new Relu(name, x.shape()));
   }
 
   /** Max pooling with a size x size window at {@code stride}, no padding. */
@@ -54,7 +56,8 @@ public final class Layers {
   }
 
   public static Node maxPool(Node x, int size, int stride, int pad, Fit fit) {
-    return Graph.add("MAX POOL", List.of(x), name -> new MaxPool2d(name, x.shape(), size, size, stride, pad, fit));
+    return Graph.add("MAX POOL", List.of(x),
+        Architecture.spec("maxPool", "size", size, "stride", stride, "pad", pad, "fit", fit), name -> new MaxPool2d(name, x.shape(), size, size, stride, pad, fit));
   }
 
   public static Node avgPool(Node x, int size, int stride) {
@@ -62,15 +65,16 @@ public final class Layers {
   }
 
   public static Node avgPool(Node x, int size, int stride, int pad, Fit fit) {
-    return Graph.add("AVG POOL", List.of(x), name -> new AvgPool2d(name, x.shape(), size, size, stride, pad, fit));
+    return Graph.add("AVG POOL", List.of(x),
+        Architecture.spec("avgPool", "size", size, "stride", stride, "pad", pad, "fit", fit), name -> new AvgPool2d(name, x.shape(), size, size, stride, pad, fit));
   }
 
   /** A fully connected layer of {@code units} neurons over the whole input volume. */
   public static Node dense(Node x, int units) {
-    return Graph.add("FC", List.of(x), name -> new Dense(name, x.shape(), units));
+    return Graph.add("FC", List.of(x), Architecture.spec("dense", "units", units), name -> new Dense(name, x.shape(), units));
   }
 
   public static Node flatten(Node x) {
-    return Graph.add("FLATTEN", List.of(x), name -> new Flatten(name, x.shape()));
+    return Graph.add("FLATTEN", List.of(x), Architecture.spec("flatten"), name -> new Flatten(name, x.shape()));
   }
 }

@@ -28,6 +28,7 @@ public final class Model {
   private final List<Param[]> nodeParams;  // parallel to nodes
   private final List<Param> params;
   private Plan predictPlan;
+  private Normalization normalization;  // null: the inputs are used as given
 
   private Model(String name, Node input, Node output, List<Node> nodes) {
     this.name = name;
@@ -41,7 +42,7 @@ public final class Model {
       Param[] ps = new Param[specs.size()];
       for (int i = 0; i < ps.length; i++) {
         ParamSpec s = specs.get(i);
-        ps[i] = new Param(node.name() + "." + s.role(), s.shape(), s.fanIn(), s.fanOut(), s.isBias());
+        ps[i] = new Param(node.name() + "." + s.role().key(), s.shape(), s.fanIn(), s.fanOut(), s.role());
         all.add(ps[i]);
       }
       perNode.add(ps);
@@ -81,6 +82,20 @@ public final class Model {
     return name;
   }
 
+  /** The per-channel normalisation its inputs need (from its training set), or null if none. */
+  public Normalization normalization() {
+    return normalization;
+  }
+
+  public Model setNormalization(Normalization n) {
+    if (n != null && inputShape().isVolume() && n.channels() != inputShape().c()) {
+      throw new IllegalArgumentException(name + " takes " + inputShape().c() + " input channels; a normalisation for "
+          + n.channels() + " does not fit it");
+    }
+    this.normalization = n;
+    return this;
+  }
+
   public Shape inputShape() {
     return input.shape();
   }
@@ -110,9 +125,10 @@ public final class Model {
     return output;
   }
 
+  /** Trainable parameters, as papers and PyTorch count them (BatchNorm's running statistics are not). */
   public long paramCount() {
     long total = 0;
-    for (Param p : params) total += p.size();
+    for (Param p : params) if (p.trainable()) total += p.size();
     return total;
   }
 

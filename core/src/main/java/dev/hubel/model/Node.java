@@ -2,7 +2,10 @@ package dev.hubel.model;
 
 import dev.hubel.op.Op;
 import dev.hubel.tensor.Shape;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A point in a model's graph: an op applied to input nodes, with the output shape worked out when
@@ -15,13 +18,20 @@ public final class Node {
   private final String name;
   private final Op op;
   private final List<Node> inputs;
+  private final Map<String, Object> spec;
 
-  Node(Graph graph, int id, String name, Op op, List<Node> inputs) {
+  Node(Graph graph, int id, String name, Op op, List<Node> inputs, Map<String, Object> spec) {
     this.graph = graph;
     this.id = id;
     this.name = name;
     this.op = op;
     this.inputs = List.copyOf(inputs);
+    this.spec = Collections.unmodifiableMap(new LinkedHashMap<>(spec));
+  }
+
+  /** The builder call that made this node, e.g. {op=conv2d, filters=6, ...}: see {@link Architecture}. */
+  public Map<String, Object> spec() {
+    return spec;
   }
 
   /** The layer's name as the summary and errors print it: CONV1, MAX POOL2, FC6. */

@@ -26,6 +26,8 @@ public final class Plan {
   private final int classes;
   private final boolean inputGrad;
   private int correct;
+  private long noiseSeed;
+  private long iteration;  // training forward passes so far: with noiseSeed, what random layers draw from
 
   Plan(Model model, int batch, WorkerPool pool) {
     this(model, batch, pool, false);
@@ -137,7 +139,34 @@ public final class Plan {
   /** Runs every step forward over the first n examples of the input buffer. */
   public void forward(int n, boolean training) {
     checkCount(n);
+    if (training) {
+      for (int i = 0; i < steps.length; i++) steps[i].reseed(mix(mix(noiseSeed, iteration), i));
+      iteration++;
+    }
     for (Step s : steps) s.forward(n, training);
+  }
+
+  /** The seed random layers (dropout) draw from, with the iteration; set it from the run's seed. */
+  public void setNoiseSeed(long seed) {
+    this.noiseSeed = seed;
+  }
+
+  /** Training forward passes so far. A checkpoint stores it; a resumed run sets it back. */
+  public long iteration() {
+    return iteration;
+  }
+
+  public void setIteration(long iteration) {
+    if (iteration < 0) throw new IllegalArgumentException("iteration must be 0 or more, received " + iteration);
+    this.iteration = iteration;
+  }
+
+  /** SplittableRandom's finaliser (Stafford's mix 13) over a + golden-ratio-spaced b: well spread, no state. */
+  private static long mix(long a, long b) {
+    long z = a + (b + 1) * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /**

@@ -52,7 +52,7 @@ final class Summary {
 
   private static String countOf(Param[] params, String formula) {
     long total = 0;
-    for (Param p : params) total += p.size();
+    for (Param p : params) if (p.trainable()) total += p.size();
     String n = String.format(Locale.ROOT, "%,d", total);
     return formula.isEmpty() ? n : formula + " = " + n;
   }

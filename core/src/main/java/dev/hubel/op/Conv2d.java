@@ -7,6 +7,7 @@ import dev.hubel.kernel.Gemm;
 import dev.hubel.kernel.Im2col;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.tensor.Param;
+import dev.hubel.tensor.Role;
 import dev.hubel.tensor.Shape;
 import dev.hubel.tensor.ShapeException;
 import dev.hubel.tensor.Tensor;
@@ -68,8 +69,8 @@ public final class Conv2d implements Op {
   public List<ParamSpec> params() {
     int fanIn = in.c() * fh * fw;
     return List.of(
-        new ParamSpec("weight", new Shape(filters, in.c(), fh, fw), fanIn, filters * fh * fw),
-        new ParamSpec("bias", Shape.vector(filters), fanIn, filters));
+        new ParamSpec(Role.WEIGHT, new Shape(filters, in.c(), fh, fw), fanIn, filters * fh * fw),
+        new ParamSpec(Role.BIAS, Shape.vector(filters), fanIn, filters));
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.hubel.kernel.Elementwise;
 import dev.hubel.kernel.Gemm;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.tensor.Param;
+import dev.hubel.tensor.Role;
 import dev.hubel.tensor.Shape;
 import dev.hubel.tensor.ShapeException;
 import dev.hubel.tensor.Tensor;
@@ -47,8 +48,8 @@ public final class Dense implements Op {
   public List<ParamSpec> params() {
     int d = in.size();
     return List.of(
-        new ParamSpec("weight", new Shape(units, d), d, units),
-        new ParamSpec("bias", Shape.vector(units), d, units));
+        new ParamSpec(Role.WEIGHT, new Shape(units, d), d, units),
+        new ParamSpec(Role.BIAS, Shape.vector(units), d, units));
   }
 
   @Override

@@ -10,4 +10,12 @@ public interface Step {
   void forward(int n, boolean training);
 
   void backward(int n);
+
+  /**
+   * Called by the plan before every training forward pass with a seed made from the plan's noise
+   * seed, its iteration count and this step's place in the plan. A step that draws random numbers
+   * (dropout) draws them from this seed alone, counter-style, so that the same seed and iteration
+   * give the same masks on any number of threads, and a resumed run repeats them exactly.
+   */
+  default void reseed(long seed) {}
 }

@@ -8,7 +8,8 @@ import java.util.List;
  * Stochastic gradient descent with momentum and L2 weight decay, as AlexNet was trained
  * (momentum 0.9, decay 5e-4), in PyTorch's formulation so that the two agree step for step:
  * g = grad + decay * w;  v = momentum * v + g;  w -= lr * v.
- * Biases get no weight decay.
+ * Only weights are decayed (not biases nor BatchNorm's scale and shift); running statistics are
+ * not moved at all.
  */
 public final class Sgd {
   private final List<Param> params;
@@ -27,7 +28,7 @@ public final class Sgd {
     if (!(weightDecay >= 0) || !Float.isFinite(weightDecay)) {
       throw new IllegalArgumentException("weight decay must be 0 or more, received " + weightDecay);
     }
-    this.params = List.copyOf(params);
+    this.params = params.stream().filter(Param::trainable).toList();
     this.velocity = new float[this.params.size()][];
     for (int i = 0; i < velocity.length; i++) velocity[i] = new float[this.params.get(i).size()];
     this.learningRate = learningRate;
@@ -40,7 +41,7 @@ public final class Sgd {
     for (int i = 0; i < velocity.length; i++) {
       Param p = params.get(i);
       Elementwise.sgdMomentum(p.value(), p.grad(), velocity[i], learningRate, momentum,
-          p.isBias() ? 0f : weightDecay);
+          p.role().decays() ? weightDecay : 0f);
     }
   }
 
