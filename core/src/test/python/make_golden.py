@@ -280,6 +280,52 @@ def main():
     write("flatten.json", flatten_cases())
     write("softmax_xent.json", softmax_cases())
     write("lenet5.json", lenet5())
+    write_alexnet_layers()
+
+
+# ---- AlexNet's layers: grouped convolution, local response normalisation ----
+
+def grouped_conv(name, n, c, h, w, f, size, stride, pad, groups):
+    x = torch.randn(n, c, h, w)
+    wt = torch.randn(f, c // groups, size, size) / math.sqrt(c // groups * size * size)
+    b = torch.randn(f) * 0.1
+    cfg = {"filters": f, "fh": size, "fw": size, "stride": stride, "pad": pad, "fit": "EXACT", "groups": groups}
+    return case(name, "conv2d", cfg, x, [wt, b],
+                lambda x, wt, b: F.conv2d(x, wt, b, stride=stride, padding=pad, groups=groups))
+
+
+def grouped_conv_cases():
+    torch.manual_seed(8)
+    return [
+        grouped_conv("2 groups, 3x3 pad 1 on 5x5, 4 channels to 6 filters, batch 2", 2, 4, 5, 5, 6, 3, 1, 1, 2),
+        grouped_conv("2 groups, 5x5 pad 2 on 6x6 (AlexNet's CONV2), batch 3", 3, 6, 6, 6, 4, 5, 1, 2, 2),
+        grouped_conv("3 groups, 1x1 (no im2col) on 4x5, 6 channels to 3 filters, batch 2", 2, 6, 4, 5, 3, 1, 1, 0, 3),
+        grouped_conv("depthwise, 4 groups of 1 channel, 2 filters each, 3x3 stride 2 on 7x7", 1, 4, 7, 7, 8, 3, 2, 0, 4),
+    ]
+
+
+def lrn(name, n, c, h, w, size, alpha, beta, k, scale):
+    # inputs scaled up so that the sum of squares moves the divisor well away from k^beta;
+    # with AlexNet's alpha 1e-4 and unit inputs the layer would be nearly x / k^beta
+    x = torch.randn(n, c, h, w) * scale
+    cfg = {"size": size, "alpha": alpha, "beta": beta, "k": k}
+    return case(name, "lrn", cfg, x, [], lambda x: F.local_response_norm(x, size, alpha, beta, k))
+
+
+def lrn_cases():
+    torch.manual_seed(9)
+    return [
+        lrn("AlexNet's size 5, alpha 1e-4, beta 0.75, k 2 on 4x5x7, batch 2", 2, 7, 4, 5, 5, 1e-4, 0.75, 2.0, 60.0),
+        lrn("size 3, alpha 1, beta 0.5, k 1 on 3x3x6", 1, 6, 3, 3, 3, 1.0, 0.5, 1.0, 1.0),
+        lrn("even size 4 (window c-2..c+1), alpha 0.5, beta 0.75, k 2 on 2x3x5, batch 3", 3, 5, 2, 3, 4, 0.5, 0.75, 2.0, 1.5),
+        lrn("size 7 wider than 3 channels, alpha 2, beta 1, k 1", 2, 3, 3, 2, 7, 2.0, 1.0, 1.0, 1.0),
+        lrn("size 1 (each channel alone), alpha 1, beta 0.75, k 0.5", 1, 4, 2, 2, 1, 1.0, 0.75, 0.5, 1.0),
+    ]
+
+
+def write_alexnet_layers():
+    write("conv2d_grouped.json", grouped_conv_cases())
+    write("lrn.json", lrn_cases())
 
 
 if __name__ == "__main__":

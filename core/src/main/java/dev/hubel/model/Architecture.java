@@ -87,12 +87,15 @@ public final class Architecture {
   private static Node build(String op, List<Node> in, Args a) {
     return switch (op) {
       case "input" -> Layers.input(new Shape(a.ints("shape")));
-      case "conv2d" -> Layers.conv2d(a.one(in), a.i("filters"), a.i("fh"), a.i("fw"), a.i("stride"), a.i("pad"), a.fit());
+      case "conv2d" -> Layers.conv2d(a.one(in), a.i("filters"), a.i("fh"), a.i("fw"), a.i("stride"), a.i("pad"), a.fit(),
+          a.i("groups", 1));
       case "relu" -> Layers.relu(a.one(in));
       case "maxPool" -> Layers.maxPool(a.one(in), a.i("size"), a.i("stride"), a.i("pad"), a.fit());
       case "avgPool" -> Layers.avgPool(a.one(in), a.i("size"), a.i("stride"), a.i("pad"), a.fit());
       case "dense" -> Layers.dense(a.one(in), a.i("units"));
       case "flatten" -> Layers.flatten(a.one(in));
+      case "lrn" -> Layers.lrn(a.one(in), a.i("size"), a.d("alpha"), a.d("beta"), a.d("k"));
+      case "dropout" -> Layers.dropout(a.one(in), a.d("p"));
       default -> throw new ShapeException(a.where + ": unknown layer op '" + op + "'");
     };
   }
@@ -160,6 +163,11 @@ public final class Architecture {
         return out;
       }
       throw new ShapeException(where + ": '" + key + "' must be a list of whole numbers, received " + v);
+    }
+
+    /** A whole number that may be absent (a setting added after files without it were written). */
+    int i(String key, int absent) {
+      return m.containsKey(key) ? i(key) : absent;
     }
 
     Fit fit() {

@@ -3,11 +3,14 @@ package dev.hubel.model;
 import dev.hubel.op.AvgPool2d;
 import dev.hubel.op.Conv2d;
 import dev.hubel.op.Dense;
+import dev.hubel.op.Dropout;
 import dev.hubel.op.Fit;
 import dev.hubel.op.Flatten;
+import dev.hubel.op.Lrn;
 import dev.hubel.op.MaxPool2d;
 import dev.hubel.op.Relu;
 import dev.hubel.tensor.Shape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,9 +44,7 @@ public final class Layers {
 
   /** Fh x Fw filters; {@code fit} says what to do when the windows do not tile the input exactly. */
   public static Node conv2d(Node x, int filters, int fh, int fw, int stride, int pad, Fit fit) {
-    return Graph.add("CONV", List.of(x),
-        Architecture.spec("conv2d", "filters", filters, "fh", fh, "fw", fw, "stride", stride, "pad", pad, "fit", fit),
-        name -> new Conv2d(name, x.shape(), filters, fh, fw, stride, pad, fit));
+    return conv2d(x, filters, fh, fw, stride, pad, fit, 1);
   }
 
   public static Node relu(Node x) {
@@ -76,5 +77,42 @@ public final class Layers {
 
   public static Node flatten(Node x) {
     return Graph.add("FLATTEN", List.of(x), Architecture.spec("flatten"), name -> new Flatten(name, x.shape()));
+  }
+
+  // ---- AlexNet's and VGG's layers: grouped convolution, local response normalisation, dropout ----
+
+  /**
+   * A grouped convolution: the filters and the input channels are split into {@code groups} equal
+   * parts and each part of the filters sees only its part of the channels (PyTorch's
+   * {@code groups}; AlexNet's two GPU towers are {@code groups = 2}). Both counts must divide by it.
+   */
+  public static Node conv2d(Node x, int filters, int size, int stride, int pad, int groups) {
+    return conv2d(x, filters, size, size, stride, pad, Fit.EXACT, groups);
+  }
+
+  /** The general convolution: Fh x Fw filters, a {@code fit} for windows that do not tile, and groups. */
+  public static Node conv2d(Node x, int filters, int fh, int fw, int stride, int pad, Fit fit, int groups) {
+    List<Object> spec = new ArrayList<>(List.of("filters", filters, "fh", fh, "fw", fw, "stride", stride, "pad", pad, "fit", fit));
+    if (groups != 1) spec.addAll(List.of("groups", groups));  // absent means 1, so ungrouped models describe as before
+    return Graph.add("CONV", List.of(x), Architecture.spec("conv2d", spec.toArray()),
+        name -> new Conv2d(name, x.shape(), filters, fh, fw, stride, pad, fit, groups));
+  }
+
+  /**
+   * Local response normalisation across channels, the lecture's NORM layer: each value divided by
+   * (k + alpha/size * sum of squares over {@code size} neighbouring channels)^beta, as PyTorch's
+   * LocalResponseNorm. AlexNet's: {@code lrn(x, 5, 1e-4, 0.75, 2)}.
+   */
+  public static Node lrn(Node x, int size, double alpha, double beta, double k) {
+    return Graph.add("NORM", List.of(x), Architecture.spec("lrn", "size", size, "alpha", alpha, "beta", beta, "k", k),
+        name -> new Lrn(name, x.shape(), size, alpha, beta, k));
+  }
+
+  /**
+   * Inverted dropout: in training, each unit is dropped with probability {@code p} and the rest are
+   * scaled by 1/(1-p); at inference it passes its input through unchanged.
+   */
+  public static Node dropout(Node x, double p) {
+    return Graph.add("DROPOUT", List.of(x), Architecture.spec("dropout", "p", p), name -> new Dropout(name, x.shape(), p));
   }
 }

@@ -1,6 +1,8 @@
 package dev.hubel.model;
 
+import dev.hubel.op.Dropout;
 import dev.hubel.tensor.Param;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,8 +12,8 @@ import java.util.Locale;
  * <pre>
  *   [28x28x6]   CONV1: 6 5x5 filters at stride 1, pad 0, ReLU   (5*5*1)*6 + 6 = 156
  * </pre>
- * A ReLU that directly follows its layer is folded into that layer's line, as the papers'
- * tables do; the last line is the total.
+ * A ReLU or dropout that directly follows its layer is folded into that layer's line, as the
+ * papers' tables do; the last line is the total.
  */
 final class Summary {
   private Summary() {}
@@ -27,9 +29,9 @@ final class Summary {
       String layer = words.isEmpty() ? node.name() : node.name() + ": " + words;
       String count = countOf(model.paramsOf(i), node.op().paramFormula());
       Node shown = node;
-      while (i + 1 < nodes.size() && foldsInto(nodes.get(i + 1), shown)) {
+      for (String folded; i + 1 < nodes.size() && (folded = foldedWords(nodes.get(i + 1), shown)) != null; ) {
         shown = nodes.get(++i);
-        layer += ", ReLU";
+        layer += ", " + folded;
       }
       if (shown == model.output() && node.op().kind().equals("FC")) layer += " (class scores)";
       rows.add(new Row("[" + shown.shape() + "]", layer, count));
@@ -45,9 +47,16 @@ final class Summary {
     return sb.toString();
   }
 
-  /** A ReLU whose only input is the node just shown adds nothing a reader needs a line for. */
-  private static boolean foldsInto(Node next, Node shown) {
-    return next.op().kind().equals("RELU") && next.inputs().size() == 1 && next.inputs().get(0) == shown;
+  /**
+   * A ReLU or a dropout whose only input is the node just shown adds nothing a reader needs a line
+   * for: it becomes a few words on that line ("ReLU", "dropout 0.5"), as in the papers' tables.
+   * Null when {@code next} does not fold.
+   */
+  private static String foldedWords(Node next, Node shown) {
+    if (next.inputs().size() != 1 || next.inputs().get(0) != shown) return null;
+    if (next.op().kind().equals("RELU")) return "ReLU";
+    if (next.op() instanceof Dropout d) return "dropout " + BigDecimal.valueOf(d.p()).stripTrailingZeros().toPlainString();
+    return null;
   }
 
   private static String countOf(Param[] params, String formula) {

@@ -18,25 +18,35 @@ import java.util.List;
  * stride S over the input zero-padded by P, plus one bias per filter.
  *
  * <pre>
- *   x  (N, C, H, W)      w  (F, C, Fh, Fw)      b  (F)      y  (N, F, Ho, Wo)
- *   Ho = (H - Fh + 2P) / S + 1                  (the lecture's rule; see {@link OutputSize})
+ *   x  (N, C, H, W)      w  (F, C/G, Fh, Fw)      b  (F)      y  (N, F, Ho, Wo)
+ *   Ho = (H - Fh + 2P) / S + 1                    (the lecture's rule; see {@link OutputSize})
  * </pre>
  *
- * Each image is lowered with im2col to col (C*Fh*Fw, Ho*Wo) and multiplied: y_n = w . col + b.
- * A 1x1 filter at stride 1 without padding needs no lowering: the image already is col.
+ * With G groups (PyTorch's {@code groups}; AlexNet's two GPU towers), filters g*F/G .. (g+1)*F/G - 1
+ * see only input channels g*C/G .. (g+1)*C/G - 1, so each filter has C/G channels. G = 1 is the
+ * ordinary convolution.
+ *
+ * Each image (and group) is lowered with im2col to col (C/G*Fh*Fw, Ho*Wo) and multiplied:
+ * y_g = w_g . col_g + b_g. A 1x1 filter at stride 1 without padding needs no lowering: the image
+ * already is col.
  */
 public final class Conv2d implements Op {
   private final String layer;
   private final Shape in;
   private final Shape out;
-  private final int filters, fh, fw, stride, pad;
+  private final int filters, fh, fw, stride, pad, groups;
 
   public Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, Fit fit) {
+    this(layer, in, filters, fh, fw, stride, pad, fit, 1);
+  }
+
+  public Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, Fit fit, int groups) {
     if (!in.isVolume()) {
       throw new ShapeException(layer + ": a convolution needs a HxWxC volume as input, received [" + in
           + "]. Put it before any FLATTEN or FC layer.");
     }
     if (filters < 1) throw new ShapeException(layer + ": the number of filters must be at least 1, received " + filters);
+    checkGroups(layer, groups, filters, in.c());
     this.layer = layer;
     this.in = in;
     this.filters = filters;
@@ -44,10 +54,23 @@ public final class Conv2d implements Op {
     this.fw = fw;
     this.stride = stride;
     this.pad = pad;
+    this.groups = groups;
     String window = fh + "x" + fw + " filter";
     int ho = OutputSize.of(layer, window, in.toString(), in.h(), fh, stride, pad, fit);
     int wo = OutputSize.of(layer, window, in.toString(), in.w(), fw, stride, pad, fit);
     this.out = Shape.chw(filters, ho, wo);
+  }
+
+  private static void checkGroups(String layer, int groups, int filters, int channels) {
+    if (groups < 1) throw new ShapeException(layer + ": groups must be at least 1, received " + groups);
+    if (filters % groups == 0 && channels % groups == 0) return;
+    StringBuilder common = new StringBuilder();
+    for (int g = 1; g <= Math.min(filters, channels); g++) {
+      if (filters % g == 0 && channels % g == 0) common.append(common.length() == 0 ? "" : ", ").append(g);
+    }
+    throw new ShapeException(layer + ": " + groups + " groups do not split " + filters + " filters over "
+        + channels + " input channels evenly; both must divide by the number of groups. Groups that fit: "
+        + common + ".");
   }
 
   @Override
@@ -62,20 +85,21 @@ public final class Conv2d implements Op {
 
   @Override
   public String describe() {
-    return filters + " " + fh + "x" + fw + " filters at stride " + stride + ", pad " + pad;
+    return filters + " " + fh + "x" + fw + " filters at stride " + stride + ", pad " + pad
+        + (groups > 1 ? ", in " + groups + " groups" : "");
   }
 
   @Override
   public List<ParamSpec> params() {
-    int fanIn = in.c() * fh * fw;
+    int fanIn = in.c() / groups * fh * fw;
     return List.of(
-        new ParamSpec(Role.WEIGHT, new Shape(filters, in.c(), fh, fw), fanIn, filters * fh * fw),
+        new ParamSpec(Role.WEIGHT, new Shape(filters, in.c() / groups, fh, fw), fanIn, filters * fh * fw),
         new ParamSpec(Role.BIAS, Shape.vector(filters), fanIn, filters));
   }
 
   @Override
   public String paramFormula() {
-    return "(" + fh + "*" + fw + "*" + in.c() + ")*" + filters + " + " + filters;
+    return "(" + fh + "*" + fw + "*" + in.c() / groups + ")*" + filters + " + " + filters;
   }
 
   @Override
@@ -89,11 +113,13 @@ public final class Conv2d implements Op {
     private final WorkerPool pool;
     private final int pieces;
     private final int c = in.c(), h = in.h(), wIn = in.w(), ho = out.h(), wo = out.w();
-    private final int k = c * fh * fw;   // rows of col, columns of w
-    private final int hw = ho * wo;      // columns of col
-    private final boolean lowered;       // false for 1x1, stride 1, pad 0: the image is col
-    private final float[][] col, dcol;   // per piece: (k, hw)
-    private final float[][] dw, db;      // per piece partial sums, reduced in piece order
+    private final int cg = c / groups;        // input channels one filter sees
+    private final int fg = filters / groups;  // filters per group
+    private final int k = cg * fh * fw;       // rows of col, columns of w
+    private final int hw = ho * wo;           // columns of col
+    private final boolean lowered;            // false for 1x1, stride 1, pad 0: the image is col
+    private final float[][] col, dcol;        // per piece: (k, hw)
+    private final float[][] dw, db;           // per piece partial sums, reduced in piece order
     private final WorkerPool.Task forwardTask = this::forwardPiece;
     private final WorkerPool.Task backwardTask = this::backwardPiece;
     private int n;
@@ -112,10 +138,18 @@ public final class Conv2d implements Op {
       this.db = new float[pieces][b.size()];
     }
 
-    /** Image i as the column matrix (k, hw): lowered into this piece's buffer, or the image itself for 1x1. */
-    private float[] columns(int piece, int i) {
+    /** Where channel group g of image i starts in x (and in x.grad). */
+    private int groupStart(int i, int g) {
+      return (i * c + g * cg) * h * wIn;
+    }
+
+    /**
+     * Group g of image i as the column matrix (k, hw): lowered into this piece's buffer, or the
+     * image itself for 1x1 (then read from {@link #groupStart}, else from 0).
+     */
+    private float[] columns(int piece, int i, int g) {
       if (!lowered) return x.value;
-      Im2col.im2col(x.value, i * c * h * wIn, c, h, wIn, fh, fw, stride, pad, pad, ho, wo, col[piece], 0);
+      Im2col.im2col(x.value, groupStart(i, g), cg, h, wIn, fh, fw, stride, pad, pad, ho, wo, col[piece], 0);
       return col[piece];
     }
 
@@ -126,12 +160,15 @@ public final class Conv2d implements Op {
     }
 
     private void forwardPiece(int piece) {
-      int xs = c * h * wIn, ys = filters * hw;
+      int ys = filters * hw;
       for (int i = splitStart(piece, pieces, n); i < splitStart(piece + 1, pieces, n); i++) {
-        float[] src = columns(piece, i);
-        int srcOff = lowered ? 0 : i * xs;
-        // y_i (F, hw) = w (F, k) . col (k, hw)
-        Gemm.sgemm(false, false, filters, hw, k, w.value(), 0, k, src, srcOff, hw, y.value, i * ys, hw, false);
+        for (int g = 0; g < groups; g++) {
+          float[] src = columns(piece, i, g);
+          int srcOff = lowered ? 0 : groupStart(i, g);
+          // y_ig (F/G, hw) = w_g (F/G, k) . col_ig (k, hw)
+          Gemm.sgemm(false, false, fg, hw, k, w.value(), g * fg * k, k, src, srcOff, hw,
+              y.value, i * ys + g * fg * hw, hw, false);
+        }
         Elementwise.addBiasPerRow(y.value, i * ys, filters, hw, b.value());
       }
     }
@@ -147,22 +184,25 @@ public final class Conv2d implements Op {
     }
 
     private void backwardPiece(int piece) {
-      int xs = c * h * wIn, ys = filters * hw;
+      int ys = filters * hw;
       float[] dwp = dw[piece], dbp = db[piece];
       java.util.Arrays.fill(dwp, 0f);
       java.util.Arrays.fill(dbp, 0f);
       for (int i = splitStart(piece, pieces, n); i < splitStart(piece + 1, pieces, n); i++) {
-        float[] src = columns(piece, i);
-        int srcOff = lowered ? 0 : i * xs;
-        // y_i = w . col  =>  dw += dy_i . col^T ; db += rowsum(dy_i) ; dcol = w^T . dy_i
-        Gemm.sgemm(false, true, filters, k, hw, y.grad, i * ys, hw, src, srcOff, hw, dwp, 0, k, true);
         Elementwise.sumRowsInto(y.grad, i * ys, filters, hw, dbp);
-        if (x.grad == null) continue;
-        if (lowered) {
-          Gemm.sgemm(true, false, k, hw, filters, w.value(), 0, k, y.grad, i * ys, hw, dcol[piece], 0, hw, false);
-          Im2col.col2imAdd(dcol[piece], 0, c, h, wIn, fh, fw, stride, pad, pad, ho, wo, x.grad, i * xs);
-        } else {
-          Gemm.sgemm(true, false, k, hw, filters, w.value(), 0, k, y.grad, i * ys, hw, x.grad, i * xs, hw, true);
+        for (int g = 0; g < groups; g++) {
+          float[] src = columns(piece, i, g);
+          int srcOff = lowered ? 0 : groupStart(i, g);
+          int dyOff = i * ys + g * fg * hw, wOff = g * fg * k;
+          // y_ig = w_g . col_ig  =>  dw_g += dy_ig . col_ig^T ; db += rowsum(dy_i) ; dcol_ig = w_g^T . dy_ig
+          Gemm.sgemm(false, true, fg, k, hw, y.grad, dyOff, hw, src, srcOff, hw, dwp, wOff, k, true);
+          if (x.grad == null) continue;
+          if (lowered) {
+            Gemm.sgemm(true, false, k, hw, fg, w.value(), wOff, k, y.grad, dyOff, hw, dcol[piece], 0, hw, false);
+            Im2col.col2imAdd(dcol[piece], 0, cg, h, wIn, fh, fw, stride, pad, pad, ho, wo, x.grad, groupStart(i, g));
+          } else {
+            Gemm.sgemm(true, false, k, hw, fg, w.value(), wOff, k, y.grad, dyOff, hw, x.grad, groupStart(i, g), hw, true);
+          }
         }
       }
     }

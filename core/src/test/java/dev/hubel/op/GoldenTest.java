@@ -91,7 +91,7 @@ class GoldenTest {
     Node x = dims.length == 3 ? Layers.input(dims[0], dims[1], dims[2]) : Layers.input(new Shape(dims));
     Node y = switch (c.get("op").asText()) {
       case "conv2d" -> Layers.conv2d(x, cfg.get("filters").asInt(), cfg.get("fh").asInt(), cfg.get("fw").asInt(),
-          cfg.get("stride").asInt(), cfg.get("pad").asInt(), Fit.valueOf(cfg.get("fit").asText()));
+          cfg.get("stride").asInt(), cfg.get("pad").asInt(), Fit.valueOf(cfg.get("fit").asText()), cfg.path("groups").asInt(1));
       case "maxpool2d" -> Layers.maxPool(x, cfg.get("size").asInt(), cfg.get("stride").asInt(),
           cfg.get("pad").asInt(), Fit.valueOf(cfg.get("fit").asText()));
       case "avgpool2d" -> Layers.avgPool(x, cfg.get("size").asInt(), cfg.get("stride").asInt(),
@@ -99,6 +99,8 @@ class GoldenTest {
       case "dense" -> Layers.dense(x, cfg.get("units").asInt());
       case "relu" -> Layers.relu(x);
       case "flatten" -> Layers.flatten(x);
+      case "lrn" -> Layers.lrn(x, cfg.get("size").asInt(), cfg.get("alpha").asDouble(), cfg.get("beta").asDouble(),
+          cfg.get("k").asDouble());
       default -> throw new IllegalArgumentException("unknown op " + c.get("op"));
     };
     Model model = Model.of(c.get("name").asText(), y);
@@ -248,4 +250,17 @@ class GoldenTest {
     for (int i = 0; i < v.length; i++) v[i] = a.get(i).asInt();
     return v;
   }
+
+  // ---- AlexNet's layers: grouped convolution, local response normalisation ----
+
+  static Stream<Arguments> groupedConv2d() { return cases("conv2d_grouped.json"); }
+  static Stream<Arguments> lrn() { return cases("lrn.json"); }
+
+  @ParameterizedTest(name = "grouped conv2d {0}")
+  @MethodSource
+  void groupedConv2d(String name, JsonNode c) { checkOp(c); }
+
+  @ParameterizedTest(name = "lrn {0}")
+  @MethodSource
+  void lrn(String name, JsonNode c) { checkOp(c); }
 }

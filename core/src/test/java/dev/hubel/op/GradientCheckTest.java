@@ -3,8 +3,10 @@ package dev.hubel.op;
 import static dev.hubel.model.Layers.avgPool;
 import static dev.hubel.model.Layers.conv2d;
 import static dev.hubel.model.Layers.dense;
+import static dev.hubel.model.Layers.dropout;
 import static dev.hubel.model.Layers.flatten;
 import static dev.hubel.model.Layers.input;
+import static dev.hubel.model.Layers.lrn;
 import static dev.hubel.model.Layers.maxPool;
 import static dev.hubel.model.Layers.relu;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,6 +81,25 @@ class GradientCheckTest {
       x = relu(dense(flatten(x), 6));
       return dense(x, 3);
     }, true));
+    // AlexNet's layers. LRN is smooth, not piecewise linear: central differences are off by O(eps^2),
+    // well inside TOL at these sizes. Dropout is linear once its mask is drawn; loss() replays iteration 0.
+    t.add(new Case("grouped conv, 2 groups, 3x3 pad 1 on 5x5, 4 channels to 6 filters, batch 2", 2,
+        () -> conv2d(input(4, 5, 5), 6, 3, 1, 1, 2), false));
+    t.add(new Case("grouped conv, 3 groups, 1x1 (no im2col) on 3x4, batch 2", 2,
+        () -> conv2d(input(6, 3, 4), 3, 1, 1, 0, 3), false));
+    t.add(new Case("grouped conv, depthwise 2x3 stride 2 pad 1 on 6x7", 1,
+        () -> conv2d(input(3, 6, 7), 6, 2, 3, 2, 1, Fit.EXACT, 3), false));
+    t.add(new Case("lrn size 5, alpha 1, beta 0.75, k 2 on 3x4x7, batch 2", 2,
+        () -> lrn(input(7, 3, 4), 5, 1.0, 0.75, 2.0), false));
+    t.add(new Case("lrn even size 4, alpha 0.5, beta 1, k 1 on 2x3x5", 1,
+        () -> lrn(input(5, 2, 3), 4, 0.5, 1.0, 1.0), false));
+    t.add(new Case("dropout 0.5 on a vector of 40, batch 2", 2, () -> dropout(input(Shape.vector(40)), 0.5), false));
+    t.add(new Case("chain conv-norm-pool-grouped conv-dense-dropout-dense, batch 2", 2, () -> {
+      Node x = relu(conv2d(input(2, 7, 7), 4, 3, 1, 1));   // 7x7x4
+      x = lrn(maxPool(x, 3, 2), 3, 1.0, 0.75, 2.0);          // 3x3x4
+      x = relu(conv2d(x, 4, 3, 1, 1, 2));                    // 3x3x4
+      return dense(dropout(relu(dense(x, 6)), 0.5), 3);
+    }, true));
     return t.stream().map(c -> Arguments.of(c));
   }
 
@@ -135,6 +156,7 @@ class GradientCheckTest {
   }
 
   private static double loss(Plan plan, int n, float[] r) {
+    plan.setIteration(0);  // dropout draws the mask of the analytic pass again
     plan.forward(n, true);
     float[] y = plan.output();
     double l = 0;

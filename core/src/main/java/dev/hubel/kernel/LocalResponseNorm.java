@@ -1,0 +1,61 @@
+package dev.hubel.kernel;
+
+/**
+ * Local response normalisation across channels (Krizhevsky et al. 2012, as PyTorch's
+ * LocalResponseNorm computes it), for one image (C planes of HW pixels, NCHW) and a range of its
+ * pixels, so that work can be split by pixel as well as by image.
+ *
+ * <pre>
+ *   s_c = k + alpha / size * sum_{c' = c - size/2 .. c + (size-1)/2} x_c'^2      (channels outside 0..C-1 count as 0)
+ *   y_c = x_c * s_c^-beta
+ * </pre>
+ *
+ * Loop order: channel, window channel, pixel; the innermost loop streams one plane.
+ */
+public final class LocalResponseNorm {
+  private LocalResponseNorm() {}
+
+  /** Writes y and the denominators' base s (kept for the backward pass) for pixels p0..p1-1 of the image at {@code off}. */
+  public static void forward(float[] x, float[] y, float[] s, int off, int c, int hw, int p0, int p1,
+                             int size, float alpha, float beta, float k) {
+    int before = size / 2, after = (size - 1) / 2;
+    for (int ch = 0; ch < c; ch++) {
+      int at = off + ch * hw;
+      java.util.Arrays.fill(s, at + p0, at + p1, 0f);
+      for (int cc = Math.max(0, ch - before); cc <= Math.min(c - 1, ch + after); cc++) {
+        int from = off + cc * hw;
+        for (int p = p0; p < p1; p++) s[at + p] += x[from + p] * x[from + p];
+      }
+      for (int p = p0; p < p1; p++) {
+        float base = s[at + p] / size * alpha + k;  // PyTorch's order: mean of squares, times alpha, plus k
+        s[at + p] = base;
+        y[at + p] = x[at + p] / (float) Math.pow(base, beta);
+      }
+    }
+  }
+
+  /**
+   * dx += dy . dy/dx. Channel j enters its own output (through x_j) and the denominators of the
+   * channels c whose window holds it, c = j - (size-1)/2 .. j + size/2:
+   * <pre>
+   *   dx_j += dy_j * s_j^-beta  -  (2 alpha beta / size) * x_j * sum_c dy_c * y_c / s_c
+   * </pre>
+   */
+  public static void backward(float[] x, float[] y, float[] s, float[] dy, float[] dx, int off, int c, int hw,
+                              int p0, int p1, int size, float alpha, float beta) {
+    int before = size / 2, after = (size - 1) / 2;
+    float coef = 2 * alpha * beta / size;
+    for (int j = 0; j < c; j++) {
+      int at = off + j * hw;
+      int c0 = Math.max(0, j - after), c1 = Math.min(c - 1, j + before);
+      for (int p = p0; p < p1; p++) {
+        float sum = 0f;
+        for (int cc = c0; cc <= c1; cc++) {
+          int t = off + cc * hw + p;
+          sum += dy[t] * y[t] / s[t];
+        }
+        dx[at + p] += dy[at + p] / (float) Math.pow(s[at + p], beta) - coef * x[at + p] * sum;
+      }
+    }
+  }
+}
