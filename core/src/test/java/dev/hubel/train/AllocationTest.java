@@ -1,11 +1,19 @@
 package dev.hubel.train;
 
+import static dev.hubel.model.Layers.conv2d;
+import static dev.hubel.model.Layers.dense;
+import static dev.hubel.model.Layers.dropout;
+import static dev.hubel.model.Layers.input;
+import static dev.hubel.model.Layers.lrn;
+import static dev.hubel.model.Layers.maxPool;
+import static dev.hubel.model.Layers.relu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hubel.data.Dataset;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.model.Init;
 import dev.hubel.model.Model;
+import dev.hubel.model.Node;
 import dev.hubel.model.Plan;
 import dev.hubel.zoo.LeNet5;
 import java.lang.management.ManagementFactory;
@@ -19,12 +27,15 @@ class AllocationTest {
 
   @Test
   void aWarmTrainingStepAllocatesNothing() {
+    assertWarmStepsAllocateNothing(LeNet5.build().initialize(Init.HE, 1));
+  }
+
+  private static void assertWarmStepsAllocateNothing(Model model) {
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     assertThat(threads.isThreadAllocatedMemorySupported()).isTrue();
     threads.setThreadAllocatedMemoryEnabled(true);
 
     WorkerPool pool = new WorkerPool(2);  // one worker thread besides this one
-    Model model = LeNet5.build().initialize(Init.HE, 1);
     Plan plan = model.compile(BATCH, pool);
     Sgd sgd = new Sgd(model.params(), 0.01f, 0.9f, 5e-4f);
     Dataset data = DeterminismTest.noise(64, 5);
@@ -62,5 +73,15 @@ class AllocationTest {
     data.copyBatch(order, at, BATCH, plan.input(), labels);
     plan.trainStep(BATCH, labels);
     sgd.step();
+  }
+
+  /** AlexNet's layers on LeNet's 32x32 input: LRN, a grouped convolution and dropout, small enough to warm up quickly. */
+  @Test
+  void aWarmTrainingStepThroughLrnGroupedConvAndDropoutAllocatesNothing() {
+    Node x = relu(conv2d(input(1, 32, 32), 8, 5, 1, 0));   // 28x28x8
+    x = lrn(maxPool(x, 2, 2), 5, 1e-4, 0.75, 2);             // 14x14x8
+    x = relu(conv2d(x, 8, 3, 1, 1, 2));                      // 14x14x8, 2 groups
+    x = dropout(relu(dense(x, 32)), 0.5);
+    assertWarmStepsAllocateNothing(Model.of("AlexNet's layers", dense(x, 10)).initialize(Init.HE, 1));
   }
 }
