@@ -84,4 +84,15 @@ class CliTest {
     assertThat(r.err()).contains(expected);
     assertNoStackTrace(r);
   }
+
+  @Test
+  void summaryOfAlexNetPrintsTheLecturesTable() {
+    Result r = run("summary", "alexnet");
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .startsWith("AlexNet\n")
+        .contains("[27x27x96]   NORM1: Normalization layer")
+        .contains("FC6: 4096 neurons, ReLU, dropout 0.5")
+        .endsWith("Total params: 62,378,344\n");
+  }
 }

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hubel.op.Fit;
 import dev.hubel.tensor.ShapeException;
+import dev.hubel.tensor.Shape;
+import dev.hubel.zoo.AlexNet;
 import dev.hubel.zoo.LeNet5;
+import dev.hubel.zoo.Vgg16;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,5 +56,36 @@ class ArchitectureTest {
     layers.get(1).put("op", "conv2d");
     layers.get(2).put("inputs", List.of("FC9"));
     assertThatThrownBy(() -> Architecture.rebuild("lenet", layers)).hasMessageContaining("input FC9 is not a layer defined before it");
+  }
+
+  // ---- AlexNet's layers and the models that use them (at reduced input sizes: the round trip does not depend on it) ----
+
+  @Test
+  void lrnDropoutAndGroupedConvolutionRoundTrip() {
+    Node x = relu(conv2d(input(4, 9, 9), 6, 3, 3, 2, 0, Fit.EXACT, 2));
+    x = lrn(x, 3, 0.5, 0.75, 1.5);
+    x = dropout(dense(x, 5), 0.25);
+    Model m = Model.of("AlexNet's layers", x);
+    assertRoundTrips(m);
+    assertThat(Architecture.describe(m).get(1)).containsEntry("groups", 2);
+    assertThat(Architecture.describe(m).get(3)).containsEntry("alpha", 0.5).containsEntry("k", 1.5);
+  }
+
+  @Test
+  void anUngroupedConvolutionIsDescribedWithoutGroupsAndReadBackAsOne() {
+    List<Map<String, Object>> layers = Architecture.describe(LeNet5.build());
+    assertThat(layers.get(1)).doesNotContainKey("groups");
+    assertThat(Architecture.rebuild("LeNet-5", layers).summary()).isEqualTo(LeNet5.build().summary());
+  }
+
+  @Test
+  void alexNetRoundTrips() {
+    assertRoundTrips(AlexNet.build(10, Shape.chw(3, 67, 67), false));
+    assertRoundTrips(AlexNet.build(10, Shape.chw(3, 67, 67), true));
+  }
+
+  @Test
+  void vgg16RoundTrips() {
+    assertRoundTrips(Vgg16.build(10, Shape.chw(3, 32, 32)));
   }
 }
