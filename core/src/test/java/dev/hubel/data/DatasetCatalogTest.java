@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -295,8 +294,7 @@ class DatasetCatalogTest {
 
   @Test
   void standardCatalogLooksInDebianThenTheUsersFolder() {
-    Map<String, Remote> none = new HashMap<>(DatasetCatalog.OFFICIAL);
-    assertThat(none).containsOnlyKeys(DatasetCatalog.NAMES);
+    assertThat(DatasetCatalog.OFFICIAL).containsOnlyKeys(DatasetCatalog.NAMES);
     String message = DatasetCatalog.standard().howToGet("cifar10");
     assertThat(message).contains("/usr/share/datasets/cifar10 or " + DatasetCatalog.USER_ROOT.resolve("cifar10"));
   }
