@@ -1,7 +1,9 @@
 package dev.hubel.cli;
 
 import dev.hubel.model.Model;
+import dev.hubel.zoo.AlphaGoPolicy;
 import dev.hubel.zoo.LeNet5;
+import dev.hubel.zoo.TextCnn;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -11,7 +13,9 @@ final class ModelNames {
   private ModelNames() {}
 
   private static final Map<String, Supplier<Model>> ZOO = new TreeMap<>(Map.of(
-      "lenet5", LeNet5::build));
+      "lenet5", LeNet5::build,
+      "textcnn", TextCnn::build,
+      "alphago-policy", AlphaGoPolicy::build));
 
   static Model build(String name) {
     Supplier<Model> make = ZOO.get(name.toLowerCase(java.util.Locale.ROOT));

@@ -29,9 +29,14 @@ public final class Conv2d implements Op {
   private final String layer;
   private final Shape in;
   private final Shape out;
-  private final int filters, fh, fw, stride, pad;
+  private final int filters, fh, fw, stride, pad, padW;
 
   public Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, Fit fit) {
+    this(layer, in, filters, fh, fw, stride, pad, pad, fit);
+  }
+
+  /** Padding {@code pad} on the top and bottom, {@code padW} on the left and right: Conv1d's (C, 1, L) view pads only along L. */
+  Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, int padW, Fit fit) {
     if (!in.isVolume()) {
       throw new ShapeException(layer + ": a convolution needs a HxWxC volume as input, received [" + in
           + "]. Put it before any FLATTEN or FC layer.");
@@ -44,9 +49,10 @@ public final class Conv2d implements Op {
     this.fw = fw;
     this.stride = stride;
     this.pad = pad;
+    this.padW = padW;
     String window = fh + "x" + fw + " filter";
     int ho = OutputSize.of(layer, window, in.toString(), in.h(), fh, stride, pad, fit);
-    int wo = OutputSize.of(layer, window, in.toString(), in.w(), fw, stride, pad, fit);
+    int wo = OutputSize.of(layer, window, in.toString(), in.w(), fw, stride, padW, fit);
     this.out = Shape.chw(filters, ho, wo);
   }
 
@@ -62,7 +68,7 @@ public final class Conv2d implements Op {
 
   @Override
   public String describe() {
-    return filters + " " + fh + "x" + fw + " filters at stride " + stride + ", pad " + pad;
+    return filters + " " + fh + "x" + fw + (filters == 1 ? " filter" : " filters") + " at stride " + stride + ", pad " + pad;
   }
 
   @Override
@@ -105,7 +111,7 @@ public final class Conv2d implements Op {
       this.b = b;
       this.pool = pool;
       this.pieces = Math.min(pool.threads(), x.batch);
-      this.lowered = !(fh == 1 && fw == 1 && stride == 1 && pad == 0);
+      this.lowered = !(fh == 1 && fw == 1 && stride == 1 && pad == 0 && padW == 0);
       this.col = new float[pieces][lowered ? k * hw : 0];
       this.dcol = new float[pieces][lowered && x.grad != null ? k * hw : 0];
       this.dw = new float[pieces][w.size()];
@@ -115,7 +121,7 @@ public final class Conv2d implements Op {
     /** Image i as the column matrix (k, hw): lowered into this piece's buffer, or the image itself for 1x1. */
     private float[] columns(int piece, int i) {
       if (!lowered) return x.value;
-      Im2col.im2col(x.value, i * c * h * wIn, c, h, wIn, fh, fw, stride, pad, pad, ho, wo, col[piece], 0);
+      Im2col.im2col(x.value, i * c * h * wIn, c, h, wIn, fh, fw, stride, pad, padW, ho, wo, col[piece], 0);
       return col[piece];
     }
 
@@ -160,7 +166,7 @@ public final class Conv2d implements Op {
         if (x.grad == null) continue;
         if (lowered) {
           Gemm.sgemm(true, false, k, hw, filters, w.value(), 0, k, y.grad, i * ys, hw, dcol[piece], 0, hw, false);
-          Im2col.col2imAdd(dcol[piece], 0, c, h, wIn, fh, fw, stride, pad, pad, ho, wo, x.grad, i * xs);
+          Im2col.col2imAdd(dcol[piece], 0, c, h, wIn, fh, fw, stride, pad, padW, ho, wo, x.grad, i * xs);
         } else {
           Gemm.sgemm(true, false, k, hw, filters, w.value(), 0, k, y.grad, i * ys, hw, x.grad, i * xs, hw, true);
         }
