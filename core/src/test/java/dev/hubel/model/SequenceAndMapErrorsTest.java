@@ -97,4 +97,15 @@ class SequenceAndMapErrorsTest {
     assertThat(plan.output()[0 * 12 + 0 * 4 + 3]).as("example 0, dim 0, position 3: id 19").isEqualTo(table[19 * 3]);
     assertThat(plan.output()[1 * 12 + 2 * 4 + 2]).as("example 1, dim 2, position 2: id 19").isEqualTo(table[19 * 3 + 2]);
   }
+
+  /** A sequence prints LxC but is stored channels first: the message says both, so the floats can be laid out right. */
+  @org.junit.jupiter.api.Test
+  void aBatchOfTheWrongSequenceShapeIsRefusedSayingHowItIsStored() {
+    Model m = Model.of("words", maxOverTime(conv1d(input(Shape.sequence(300, 56)), 4, 3, 1, 0)));
+    Plan plan = m.compile(2, new WorkerPool(1));
+    assertThatThrownBy(() -> plan.load(new float[2 * 56 * 200], Shape.sequence(200, 56), 2))
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("words takes a batch of [56x300] examples (NCHW: N x 300 x 56, channels by length)")
+        .hasMessageContaining("received 2 examples of [56x200]");
+  }
 }
