@@ -270,6 +270,114 @@ def lenet5():
     }
 
 
+# ---- sequences (embedding, conv1d, max over time), the sentence CNN, and a softmax over a map ----
+
+def embedding(name, n, length, vocabulary, dim):
+    # every id appears, most more than once, so the scatter-add must sum
+    ids = torch.randint(0, vocabulary, (n, length))
+    ids.view(-1)[:vocabulary] = torch.arange(vocabulary)
+    wt = torch.randn(vocabulary, dim).requires_grad_(True)
+    y = F.embedding(ids, wt).transpose(1, 2)  # (n, dim, length): channels by length, as conv1d takes it
+    gy = torch.randn_like(y)
+    y.backward(gy)
+    return {
+        "name": name, "op": "embedding", "config": {"vocabulary": vocabulary, "dim": dim},
+        "input": [length], "n": n, "x": [float(i) for i in ids.reshape(-1).tolist()],
+        "params": [flat(wt)], "y": flat(y), "outputShape": list(y.shape[1:]), "gy": flat(gy),
+        "gx": [0.0] * (n * length),  # token ids get no gradient
+        "gparams": [flat(wt.grad)],
+    }
+
+
+def conv1d(name, n, c, length, f, width, stride, pad):
+    x = torch.randn(n, c, length)
+    wt = torch.randn(f, c, width) / math.sqrt(c * width)
+    b = torch.randn(f) * 0.1
+    cfg = {"filters": f, "width": width, "stride": stride, "pad": pad}
+    return case(name, "conv1d", cfg, x, [wt, b], lambda x, wt, b: F.conv1d(x, wt, b, stride=stride, padding=pad))
+
+
+def sequence_cases():
+    torch.manual_seed(8)
+    return {
+        "embedding.json": [
+            embedding("5 tokens of a 7-token vocabulary into 4 dims, batch 3", 3, 5, 7, 4),
+            embedding("8 tokens of a 3-token vocabulary into 2 dims, batch 2", 2, 8, 3, 2),
+            embedding("1 token, vocabulary 1, dim 1", 1, 1, 1, 1),
+        ],
+        "conv1d.json": [
+            conv1d("width 3 on 9x4, batch 2", 2, 4, 9, 3, 3, 1, 0),
+            conv1d("width 5 pad 2 on 6x3, batch 3", 3, 3, 6, 2, 5, 1, 2),
+            conv1d("width 2 stride 2 pad 1 on 8x2", 1, 2, 8, 3, 2, 2, 1),
+            conv1d("width 1 (no im2col) on 5x3, batch 2", 2, 3, 5, 4, 1, 1, 0),
+        ],
+        "max_over_time.json": [
+            case("6x4, batch 2", "maxOverTime", {}, torch.randn(2, 4, 6), [], lambda x: x.max(dim=2).values),
+            case("1x3 (one position)", "maxOverTime", {}, torch.randn(1, 3, 1), [], lambda x: x.max(dim=2).values),
+        ],
+    }
+
+
+def spatial_softmax():
+    """A 1x1 convolution scoring each point of a 19x19 map, then one softmax over all 361 points."""
+    torch.manual_seed(9)
+    n = 2
+    x = torch.randn(n, 2, 19, 19).requires_grad_(True)
+    wt = (torch.randn(1, 2, 1, 1) / math.sqrt(2)).requires_grad_(True)
+    b = (torch.randn(1) * 0.1).requires_grad_(True)
+    labels = torch.tensor([200, 360])
+    scores = F.conv2d(x, wt, b).view(n, -1)
+    probs = F.softmax(scores, dim=1)
+    loss = F.cross_entropy(scores, labels)
+    loss.backward()
+    return {"n": n, "x": flat(x), "params": [flat(wt), flat(b)], "labels": labels.tolist(),
+            "probs": flat(probs), "loss": float(loss), "gx": flat(x.grad), "gparams": [flat(wt.grad), flat(b.grad)]}
+
+
+class TextCnn(torch.nn.Module):
+    """dev.hubel.zoo.TextCnn: embedding, conv1d widths 3, 4, 5 (100 maps each) + ReLU + max over time, concat, FC."""
+
+    def __init__(self, vocabulary, dim, classes):
+        super().__init__()
+        self.embed = torch.nn.Embedding(vocabulary, dim)
+        self.convs = torch.nn.ModuleList([torch.nn.Conv1d(dim, 100, w) for w in (3, 4, 5)])
+        self.fc = torch.nn.Linear(300, classes)
+
+    def forward(self, ids):
+        words = self.embed(ids).transpose(1, 2)
+        features = [F.relu(conv(words)).max(dim=2).values for conv in self.convs]
+        return self.fc(torch.cat(features, dim=1))  # Kim's dropout (p = 0.5) acts only in training
+
+
+def textcnn():
+    vocabulary, length, dim, classes = 11, 9, 6, 3
+    net = TextCnn(vocabulary, dim, classes)
+    params = list(net.parameters())  # embed.w, conv3.w, conv3.b, conv4.w, ..., fc.w, fc.b: Hubel's order
+    with torch.no_grad():
+        for k, p in enumerate(params):
+            fan_in = math.prod(p.shape[1:]) if p.dim() > 1 and k > 0 else 1
+            scale = math.sqrt(6.0 / fan_in) if p.dim() > 1 else 0.1
+            p.copy_(hash_tensor(p.shape, 31 + k, scale))
+    ids = torch.tensor([[(7 * i + 3 * r) % vocabulary for i in range(length)] for r in range(2)])
+    labels = torch.tensor([2, 0])
+    logits = net(ids)
+    loss = F.cross_entropy(logits, labels)
+    loss.backward()
+    return {
+        "hash": {"paramSeedBase": 31, "weightScale": "sqrt(6 / fanIn), fanIn 1 for the embedding", "biasScale": 0.1},
+        "config": {"vocabulary": vocabulary, "length": length, "dim": dim, "classes": classes},
+        "n": 2, "ids": ids.reshape(-1).tolist(), "labels": labels.tolist(), "logits": flat(logits), "loss": float(loss),
+        "paramShapes": [list(p.shape) for p in params], "grads": [summarise(p.grad, 300 + k) for k, p in enumerate(params)],
+    }
+
+
+def write_sequence_and_map_files():
+    for file, cases in sequence_cases().items():
+        write(file, cases)
+    write("spatial_softmax.json", spatial_softmax())
+    write("textcnn.json", textcnn())
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     write("conv2d.json", conv_cases())
@@ -281,6 +389,7 @@ def main():
     write("softmax_xent.json", softmax_cases())
     write("lenet5.json", lenet5())
     write_alexnet_layers()
+    write_sequence_and_map_files()
 
 
 # ---- AlexNet's layers: grouped convolution, local response normalisation ----

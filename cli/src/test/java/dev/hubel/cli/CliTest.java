@@ -95,4 +95,16 @@ class CliTest {
         .contains("FC6: 4096 neurons, ReLU, dropout 0.5")
         .endsWith("Total params: 62,378,344\n");
   }
+
+  @ParameterizedTest(name = "summary {0}")
+  @CsvSource(delimiter = '|', value = {
+      "textcnn        | TextCNN        | [56x300]  EMBED1: a 300-dim vector for each of 20,000 tokens | Total params: 6,360,902",
+      "alphago-policy | AlphaGo policy | [361]        SOFTMAX1: over all 361 points of the 19x19 map  | Total params: 3,882,433",
+  })
+  void summaryOfTheSentenceCnnAndTheAlphaGoPolicyNetwork(String model, String title, String line, String total) {
+    Result r = run("summary", model);
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith(title + "\n").contains(line).endsWith(total + "\n");
+    assertThat(r.err()).isEmpty();
+  }
 }

@@ -96,6 +96,11 @@ public final class Architecture {
       case "flatten" -> Layers.flatten(a.one(in));
       case "lrn" -> Layers.lrn(a.one(in), a.i("size"), a.d("alpha"), a.d("beta"), a.d("k"));
       case "dropout" -> Layers.dropout(a.one(in), a.d("p"));
+      case "embedding" -> Layers.embedding(a.one(in), a.i("vocabulary"), a.i("dim"));
+      case "conv1d" -> Layers.conv1d(a.one(in), a.i("filters"), a.i("width"), a.i("stride"), a.i("pad"));
+      case "maxOverTime" -> Layers.maxOverTime(a.one(in));
+      case "spatialSoftmax" -> Layers.spatialSoftmax(a.one(in));
+      case "concat" -> Layers.concat(in.toArray(Node[]::new));
       default -> throw new ShapeException(a.where + ": unknown layer op '" + op + "'");
     };
   }

@@ -1,14 +1,19 @@
 package dev.hubel.model;
 
 import dev.hubel.op.AvgPool2d;
+import dev.hubel.op.Concat;
+import dev.hubel.op.Conv1d;
 import dev.hubel.op.Conv2d;
 import dev.hubel.op.Dense;
 import dev.hubel.op.Dropout;
+import dev.hubel.op.Embedding;
 import dev.hubel.op.Fit;
 import dev.hubel.op.Flatten;
 import dev.hubel.op.Lrn;
+import dev.hubel.op.MaxOverTime;
 import dev.hubel.op.MaxPool2d;
 import dev.hubel.op.Relu;
+import dev.hubel.op.SpatialSoftmax;
 import dev.hubel.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,5 +119,44 @@ public final class Layers {
    */
   public static Node dropout(Node x, double p) {
     return Graph.add("DROPOUT", List.of(x), Architecture.spec("dropout", "p", p), name -> new Dropout(name, x.shape(), p));
+  }
+
+  // ---- sequences (Kim 2014's sentence CNN) and maps scored point by point (AlphaGo's policy) ----
+
+  /**
+   * Token ids to vectors: the input is a vector of L ids (whole numbers 0..vocabulary-1, as
+   * floats), the output the sentence as a sequence of L positions with {@code dim} channels
+   * ([Lxdim]), ready for {@link #conv1d}. Ids outside the vocabulary are refused when the model runs.
+   */
+  public static Node embedding(Node tokens, int vocabulary, int dim) {
+    return Graph.add("EMBED", List.of(tokens), Architecture.spec("embedding", "vocabulary", vocabulary, "dim", dim),
+        name -> new Embedding(name, tokens.shape(), vocabulary, dim));
+  }
+
+  /** {@code filters} filters {@code width} positions wide over the full depth of a sequence, at {@code stride}, zero padding {@code pad} at each end. */
+  public static Node conv1d(Node x, int filters, int width, int stride, int pad) {
+    return Graph.add("CONV", List.of(x),
+        Architecture.spec("conv1d", "filters", filters, "width", width, "stride", stride, "pad", pad),
+        name -> new Conv1d(name, x.shape(), filters, width, stride, pad));
+  }
+
+  /** The largest value of each map of a sequence, wherever it is: [LxC] to [C]. */
+  public static Node maxOverTime(Node x) {
+    return Graph.add("MAX OVER TIME", List.of(x), Architecture.spec("maxOverTime"), name -> new MaxOverTime(name, x.shape()));
+  }
+
+  /**
+   * A model's output that picks one point of a single-channel HxWx1 map: the map read row by row
+   * as H*W scores, over which the loss and {@link Model#predict} take one softmax. Last layer only.
+   */
+  public static Node spatialSoftmax(Node x) {
+    return Graph.add("SOFTMAX", List.of(x), Architecture.spec("spatialSoftmax"), name -> new SpatialSoftmax(name, x.shape()));
+  }
+
+  /** Joins nodes along the channels: vectors end to end, sequences and volumes in depth. */
+  public static Node concat(Node... xs) {
+    List<Node> in = List.of(xs);
+    return Graph.add("CONCAT", in, Architecture.spec("concat"),
+        name -> new Concat(name, in.stream().map(Node::name).toList(), in.stream().map(Node::shape).toList()));
   }
 }

@@ -125,6 +125,7 @@ public final class Plan {
   }
 
   private static String nchw(Shape s) {
+    if (s.isSequence()) return s.dim(0) + " x " + s.dim(1) + ", channels by length";  // stored (C, L), printed LxC
     return s.isVolume() ? s.c() + " x " + s.h() + " x " + s.w() : s.toString();
   }
 

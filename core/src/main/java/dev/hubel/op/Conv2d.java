@@ -34,13 +34,22 @@ public final class Conv2d implements Op {
   private final String layer;
   private final Shape in;
   private final Shape out;
-  private final int filters, fh, fw, stride, pad, groups;
+  private final int filters, fh, fw, stride, pad, padW, groups;
 
   public Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, Fit fit) {
-    this(layer, in, filters, fh, fw, stride, pad, fit, 1);
+    this(layer, in, filters, fh, fw, stride, pad, pad, fit, 1);
   }
 
   public Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, Fit fit, int groups) {
+    this(layer, in, filters, fh, fw, stride, pad, pad, fit, groups);
+  }
+
+  /** Padding {@code pad} on the top and bottom, {@code padW} on the left and right: Conv1d's (C, 1, L) view pads only along L. */
+  Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, int padW, Fit fit) {
+    this(layer, in, filters, fh, fw, stride, pad, padW, fit, 1);
+  }
+
+  Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, int padW, Fit fit, int groups) {
     if (!in.isVolume()) {
       throw new ShapeException(layer + ": a convolution needs a HxWxC volume as input, received [" + in
           + "]. Put it before any FLATTEN or FC layer.");
@@ -55,9 +64,10 @@ public final class Conv2d implements Op {
     this.stride = stride;
     this.pad = pad;
     this.groups = groups;
+    this.padW = padW;
     String window = fh + "x" + fw + " filter";
     int ho = OutputSize.of(layer, window, in.toString(), in.h(), fh, stride, pad, fit);
-    int wo = OutputSize.of(layer, window, in.toString(), in.w(), fw, stride, pad, fit);
+    int wo = OutputSize.of(layer, window, in.toString(), in.w(), fw, stride, padW, fit);
     this.out = Shape.chw(filters, ho, wo);
   }
 
@@ -85,7 +95,7 @@ public final class Conv2d implements Op {
 
   @Override
   public String describe() {
-    return filters + " " + fh + "x" + fw + " filters at stride " + stride + ", pad " + pad
+    return filters + " " + fh + "x" + fw + (filters == 1 ? " filter" : " filters") + " at stride " + stride + ", pad " + pad
         + (groups > 1 ? ", in " + groups + " groups" : "");
   }
 
@@ -131,7 +141,7 @@ public final class Conv2d implements Op {
       this.b = b;
       this.pool = pool;
       this.pieces = Math.min(pool.threads(), x.batch);
-      this.lowered = !(fh == 1 && fw == 1 && stride == 1 && pad == 0);
+      this.lowered = !(fh == 1 && fw == 1 && stride == 1 && pad == 0 && padW == 0);
       this.col = new float[pieces][lowered ? k * hw : 0];
       this.dcol = new float[pieces][lowered && x.grad != null ? k * hw : 0];
       this.dw = new float[pieces][w.size()];
@@ -149,7 +159,7 @@ public final class Conv2d implements Op {
      */
     private float[] columns(int piece, int i, int g) {
       if (!lowered) return x.value;
-      Im2col.im2col(x.value, groupStart(i, g), cg, h, wIn, fh, fw, stride, pad, pad, ho, wo, col[piece], 0);
+      Im2col.im2col(x.value, groupStart(i, g), cg, h, wIn, fh, fw, stride, pad, padW, ho, wo, col[piece], 0);
       return col[piece];
     }
 
@@ -199,7 +209,7 @@ public final class Conv2d implements Op {
           if (x.grad == null) continue;
           if (lowered) {
             Gemm.sgemm(true, false, k, hw, fg, w.value(), wOff, k, y.grad, dyOff, hw, dcol[piece], 0, hw, false);
-            Im2col.col2imAdd(dcol[piece], 0, cg, h, wIn, fh, fw, stride, pad, pad, ho, wo, x.grad, groupStart(i, g));
+            Im2col.col2imAdd(dcol[piece], 0, cg, h, wIn, fh, fw, stride, pad, padW, ho, wo, x.grad, groupStart(i, g));
           } else {
             Gemm.sgemm(true, false, k, hw, fg, w.value(), wOff, k, y.grad, dyOff, hw, x.grad, groupStart(i, g), hw, true);
           }

@@ -4,8 +4,11 @@ import java.util.Arrays;
 
 /**
  * The shape of one example, without the batch dimension. Hubel is NCHW: a rank-3 shape is
- * (C, H, W); a rank-1 shape is a vector of features. Printed the way the lecture does,
- * H x W x C, so that {@code [28x28x6]} reads the same in code, summaries and errors.
+ * (C, H, W); a rank-2 shape is a sequence (C, L), channels by length, as a 1-D convolution takes
+ * it (a sentence of L words, each a C-dim vector); a rank-1 shape is a vector of features.
+ * Printed the way the lecture does, positions before channels: H x W x C, so that
+ * {@code [28x28x6]} reads the same in code, summaries and errors, and L x C for a sequence,
+ * {@code [56x300]}, as Kim (2014) writes a sentence as an n x k matrix.
  */
 public record Shape(int... dims) {
 
@@ -64,6 +67,15 @@ public record Shape(int... dims) {
     return dims.length == 3;
   }
 
+  /** (C, L): a sequence of L positions with C channels each, printed LxC. */
+  public static Shape sequence(int c, int length) {
+    return new Shape(c, length);
+  }
+
+  public boolean isSequence() {
+    return dims.length == 2;
+  }
+
   private void requireRank3() {
     if (dims.length != 3) {
       throw new IllegalStateException("expected a CxHxW volume, this shape is " + this);
@@ -85,10 +97,14 @@ public record Shape(int... dims) {
     return Arrays.hashCode(dims);
   }
 
-  /** The lecture's notation: {@code 28x28x6} for (C=6, H=28, W=28); {@code 4096} for a vector. */
+  /**
+   * The lecture's notation: {@code 28x28x6} for (C=6, H=28, W=28); {@code 56x300} for a sequence
+   * (C=300, L=56); {@code 4096} for a vector. Other ranks (4-D weights) print in storage order.
+   */
   @Override
   public String toString() {
     if (dims.length == 3) return dims[1] + "x" + dims[2] + "x" + dims[0];
+    if (dims.length == 2) return dims[1] + "x" + dims[0];
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < dims.length; i++) {
       if (i > 0) sb.append('x');

@@ -88,4 +88,22 @@ class ArchitectureTest {
   void vgg16RoundTrips() {
     assertRoundTrips(Vgg16.build(10, Shape.chw(3, 32, 32)));
   }
+
+  // ---- sequences and maps ----
+
+  @Test
+  void textCnnAndAlphaGoPolicyRoundTrip() {
+    assertRoundTrips(dev.hubel.zoo.TextCnn.build());
+    assertRoundTrips(dev.hubel.zoo.AlphaGoPolicy.build());
+  }
+
+  @Test
+  void everySequenceAndMapLayerRoundTrips() {
+    Node words = embedding(input(dev.hubel.tensor.Shape.vector(9)), 30, 5);
+    Node a = maxOverTime(relu(conv1d(words, 4, 3, 2, 1)));
+    Node b = maxOverTime(conv1d(words, 2, 1, 1, 0));
+    assertRoundTrips(Model.of("sentence", dense(concat(a, b, a), 3)));
+    Node x = input(2, 6, 6);
+    assertRoundTrips(Model.of("map", spatialSoftmax(conv2d(concat(conv2d(x, 3, 3, 1, 1), x), 1, 1, 1, 0))));
+  }
 }

@@ -101,6 +101,10 @@ class GoldenTest {
       case "flatten" -> Layers.flatten(x);
       case "lrn" -> Layers.lrn(x, cfg.get("size").asInt(), cfg.get("alpha").asDouble(), cfg.get("beta").asDouble(),
           cfg.get("k").asDouble());
+      case "embedding" -> Layers.embedding(x, cfg.get("vocabulary").asInt(), cfg.get("dim").asInt());
+      case "conv1d" -> Layers.conv1d(x, cfg.get("filters").asInt(), cfg.get("width").asInt(),
+          cfg.get("stride").asInt(), cfg.get("pad").asInt());
+      case "maxOverTime" -> Layers.maxOverTime(x);
       default -> throw new IllegalArgumentException("unknown op " + c.get("op"));
     };
     Model model = Model.of(c.get("name").asText(), y);
@@ -263,4 +267,83 @@ class GoldenTest {
   @ParameterizedTest(name = "lrn {0}")
   @MethodSource
   void lrn(String name, JsonNode c) { checkOp(c); }
+
+  // ---- sequences, the sentence CNN, and a softmax over a map ----
+
+  static Stream<Arguments> embedding() { return cases("embedding.json"); }
+  static Stream<Arguments> conv1d() { return cases("conv1d.json"); }
+  static Stream<Arguments> maxOverTime() { return cases("max_over_time.json"); }
+
+  /** Token ids in, (dim, L) out as PyTorch's embedding(ids).transpose(1, 2); the ids' gradient stays zero. */
+  @ParameterizedTest(name = "embedding {0}")
+  @MethodSource
+  void embedding(String name, JsonNode c) { checkOp(c); }
+
+  @ParameterizedTest(name = "conv1d {0}")
+  @MethodSource
+  void conv1d(String name, JsonNode c) { checkOp(c); }
+
+  @ParameterizedTest(name = "max over time {0}")
+  @MethodSource
+  void maxOverTime(String name, JsonNode c) { checkOp(c); }
+
+  /** A 1x1 convolution scores a 19x19 map; predict and the loss take one softmax over all 361 points, as softmax(view(n, -1)). */
+  @Test
+  void spatialSoftmaxIsOneSoftmaxOverTheWholeMap() {
+    JsonNode g = load("spatial_softmax.json");
+    int n = g.get("n").asInt();
+    Model model = Model.of("map", Layers.spatialSoftmax(Layers.conv2d(Layers.input(2, 19, 19), 1, 1, 1, 0)));
+    assertThat(model.outputShape()).isEqualTo(Shape.vector(361));
+    for (int i = 0; i < 2; i++) copy(floats(g.get("params").get(i)), model.params().get(i).value());
+    float[] x = floats(g.get("x"));
+    int size = 2 * 19 * 19;
+    double[] probs = doubles(g.get("probs"));
+    for (int r = 0; r < n; r++) {
+      float[] p = model.predict(java.util.Arrays.copyOfRange(x, r * size, (r + 1) * size));
+      assertClose("probabilities of example " + r, p, 0, java.util.Arrays.copyOfRange(probs, r * 361, (r + 1) * 361), 1e-4, 1e-5);
+      double sum = 0;
+      for (float v : p) sum += v;
+      assertThat(sum).as("probabilities of example %d sum to 1", r).isCloseTo(1.0, offset(1e-5));
+    }
+    Plan plan = model.compile(n, POOL, true);
+    plan.load(x, Shape.chw(2, 19, 19), n);
+    plan.forward(n, true);
+    float loss = plan.lossAndGradient(n, ints(g.get("labels")));
+    assertThat((double) loss).as("loss").isCloseTo(g.get("loss").asDouble(), offset(1e-5));
+    plan.backward(n);
+    assertClose("dx", plan.inputGrad(), doubles(g.get("gx")));
+    assertClose("d CONV1.weight", model.params().get(0).grad(), doubles(g.get("gparams").get(0)));
+    // one bias shifts every score alike, which no softmax sees: its gradient is sum(p - onehot) / n = 0 but for rounding
+    assertThat(model.params().get(1).grad()[0]).as("d CONV1.bias").isCloseTo(0f, offset(1e-6f));
+    assertThat(Math.abs(g.get("gparams").get(1).get(0).asDouble())).as("PyTorch's d bias").isLessThan(1e-6);
+  }
+
+  /** TextCnn.build itself (3 classes, 11 tokens, 9 per sentence, 6 dims) against the same network in PyTorch, with hash weights. */
+  @Test
+  void textCnnLogitsLossAndGradients() {
+    JsonNode g = load("textcnn.json");
+    JsonNode cfg = g.get("config");
+    Model model = dev.hubel.zoo.TextCnn.build(cfg.get("vocabulary").asInt(), cfg.get("length").asInt(),
+        cfg.get("dim").asInt(), cfg.get("classes").asInt());
+    List<Param> params = model.params();
+    assertThat(params).hasSize(g.get("paramShapes").size());
+    for (int k = 0; k < params.size(); k++) {
+      Param p = params.get(k);
+      int[] dims = ints(g.get("paramShapes").get(k));
+      assertThat(p.shape()).as(p.name()).isEqualTo(new Shape(dims));
+      int fanIn = k == 0 ? 1 : p.size() / dims[0];
+      double scale = dims.length > 1 ? Math.sqrt(6.0 / fanIn) : g.get("hash").get("biasScale").asDouble();
+      HashInit.fill(p.value(), g.get("hash").get("paramSeedBase").asInt() + k, scale);
+    }
+    int n = g.get("n").asInt();
+    float[] ids = floats(g.get("ids"));
+    Plan plan = model.compile(n, POOL);
+    plan.load(ids, Shape.vector(cfg.get("length").asInt()), n);
+    plan.forward(n, false);  // PyTorch's side runs without dropout: compare the network as it predicts
+    assertClose("logits", plan.output(), doubles(g.get("logits")));
+    float loss = plan.lossAndGradient(n, ints(g.get("labels")));
+    assertThat((double) loss).as("loss").isCloseTo(g.get("loss").asDouble(), offset(1e-4));
+    plan.backward(n);
+    for (int k = 0; k < params.size(); k++) assertSummary("d " + params.get(k).name(), params.get(k).grad(), g.get("grads").get(k));
+  }
 }

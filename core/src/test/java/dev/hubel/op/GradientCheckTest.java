@@ -1,14 +1,19 @@
 package dev.hubel.op;
 
 import static dev.hubel.model.Layers.avgPool;
+import static dev.hubel.model.Layers.concat;
+import static dev.hubel.model.Layers.conv1d;
 import static dev.hubel.model.Layers.conv2d;
 import static dev.hubel.model.Layers.dense;
 import static dev.hubel.model.Layers.dropout;
+import static dev.hubel.model.Layers.embedding;
 import static dev.hubel.model.Layers.flatten;
 import static dev.hubel.model.Layers.input;
 import static dev.hubel.model.Layers.lrn;
+import static dev.hubel.model.Layers.maxOverTime;
 import static dev.hubel.model.Layers.maxPool;
 import static dev.hubel.model.Layers.relu;
+import static dev.hubel.model.Layers.spatialSoftmax;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -46,7 +51,12 @@ class GradientCheckTest {
   /** One thread: many tiny passes, and the golden test covers the split over pieces. */
   private static final WorkerPool POOL = new WorkerPool(1);
 
-  record Case(String name, int n, Supplier<Node> build, boolean kinksInside) {
+  /** @param vocabulary above 0: the input is token ids below it, which get no gradient and are not nudged */
+  record Case(String name, int n, Supplier<Node> build, boolean kinksInside, int vocabulary) {
+    Case(String name, int n, Supplier<Node> build, boolean kinksInside) {
+      this(name, n, build, kinksInside, 0);
+    }
+
     @Override
     public String toString() {
       return name;
@@ -100,6 +110,31 @@ class GradientCheckTest {
       x = relu(conv2d(x, 4, 3, 1, 1, 2));                    // 3x3x4
       return dense(dropout(relu(dense(x, 6)), 0.5), 3);
     }, true));
+    // sequences, the sentence CNN, a softmax over a map
+    t.add(new Case("conv1d width 3 on 7x2, batch 2", 2, () -> conv1d(input(Shape.sequence(2, 7)), 3, 3, 1, 0), false));
+    t.add(new Case("conv1d width 2 stride 2 pad 1 on 8x3", 1, () -> conv1d(input(Shape.sequence(3, 8)), 2, 2, 2, 1), false));
+    t.add(new Case("conv1d width 5 pad 2 on 4x2 (window wider than the input)", 2,
+        () -> conv1d(input(Shape.sequence(2, 4)), 2, 5, 1, 2), false));
+    t.add(new Case("conv1d width 1 (no im2col) on 5x3, batch 2", 2, () -> conv1d(input(Shape.sequence(3, 5)), 2, 1, 1, 0), false));
+    t.add(new Case("max over time on 6x3, batch 2", 2, () -> maxOverTime(input(Shape.sequence(3, 6))), false));
+    t.add(new Case("concat of two vectors and a volume's flattening, batch 2", 2, () -> {
+      Node x = input(2, 3, 3);
+      return concat(dense(x, 3), flatten(x), dense(x, 2));
+    }, false));
+    t.add(new Case("concat of two conv branches in depth, batch 2", 2, () -> {
+      Node x = input(2, 4, 4);
+      return concat(conv2d(x, 2, 3, 1, 1), conv2d(x, 3, 1, 1, 0));
+    }, false));
+    t.add(new Case("softmax over a 4x5 map after a 1x1 conv, batch 2", 2,
+        () -> spatialSoftmax(conv2d(input(3, 4, 5), 1, 1, 1, 0)), false));
+    t.add(new Case("embedding of 6 ids from 4 tokens into 3 dims (ids repeat), batch 2", 2,
+        () -> embedding(input(Shape.vector(6)), 4, 3), false, 4));
+    t.add(new Case("sentence CNN: embedding, conv1d widths 2 and 3 + relu + max over time, concat, dense, batch 2", 2, () -> {
+      Node words = embedding(input(Shape.vector(7)), 5, 4);
+      Node two = maxOverTime(relu(conv1d(words, 3, 2, 1, 0)));
+      Node three = maxOverTime(relu(conv1d(words, 3, 3, 1, 1)));
+      return dense(concat(two, three), 2);
+    }, true, 5));
     return t.stream().map(c -> Arguments.of(c));
   }
 
@@ -114,7 +149,11 @@ class GradientCheckTest {
     }
     int n = c.n(), in = model.inputShape().size() * n, out = model.outputShape().size() * n;
     Plan plan = model.compile(n, POOL, true);
-    fillDistinct(plan.input(), in, rnd);
+    if (c.vocabulary() > 0) {
+      for (int i = 0; i < in; i++) plan.input()[i] = rnd.nextInt(c.vocabulary());
+    } else {
+      fillDistinct(plan.input(), in, rnd);
+    }
     float[] r = new float[out];
     for (int i = 0; i < out; i++) r[i] = (float) (2 * rnd.nextDouble() - 1);
 
@@ -130,7 +169,7 @@ class GradientCheckTest {
     for (int v = 0; v < analytic.size(); v++) {
       float[] values = v == 0 ? plan.input() : model.params().get(v - 1).value();
       String what = v == 0 ? "input" : model.params().get(v - 1).name();
-      int size = v == 0 ? in : values.length;
+      int size = v == 0 && c.vocabulary() > 0 ? 0 : v == 0 ? in : values.length;  // ids: their gradient must stay 0 (below)
       for (int i = 0; i < size; i++) {
         float saved = values[i];
         double l0 = loss(plan, n, r);
@@ -150,6 +189,9 @@ class GradientCheckTest {
           wrong.add(String.format("d%s[%d]: backward %.6f, central difference %.6f", what, i, a, numeric));
         }
       }
+    }
+    if (c.vocabulary() > 0) {
+      for (int i = 0; i < in; i++) if (analytic.get(0)[i] != 0f) wrong.add("token id " + i + " received a gradient");
     }
     if (!wrong.isEmpty()) fail("gradients differ:\n  " + String.join("\n  ", wrong));
     assertThat(skipped).as("coordinates skipped at kinks, of %d", total).isLessThanOrEqualTo(total / 20);

@@ -84,4 +84,49 @@ class AllocationTest {
     x = dropout(relu(dense(x, 32)), 0.5);
     assertWarmStepsAllocateNothing(Model.of("AlexNet's layers", dense(x, 10)).initialize(Init.HE, 1));
   }
+
+  // ---- the sentence CNN and the AlphaGo policy network, at reduced size ----
+
+  @Test
+  void warmTrainingStepsOfTextCnnAndAlphaGoPolicyAllocateNothing() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+    float[] ids = new float[BATCH * 20];
+    for (int i = 0; i < ids.length; i++) ids[i] = rnd.nextInt(100);
+    assertTrainingStepsAllocateNothing(dev.hubel.zoo.TextCnn.build(100, 20, 16, 2), ids, new int[] {0, 1, 1, 0, 1, 0, 0, 1});
+    float[] planes = new float[BATCH * 48 * 9 * 9];
+    for (int i = 0; i < planes.length; i++) planes[i] = rnd.nextInt(2);
+    assertTrainingStepsAllocateNothing(dev.hubel.zoo.AlphaGoPolicy.build(9, 8), planes, new int[] {0, 10, 20, 30, 40, 50, 60, 80});
+  }
+
+  /** As the LeNet-5 test: warm up, then count the bytes 50 steps allocate on the caller and the workers. */
+  private static void assertTrainingStepsAllocateNothing(Model model, float[] x, int[] labels) {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    threads.setThreadAllocatedMemoryEnabled(true);
+    WorkerPool pool = new WorkerPool(2);
+    model.initialize(Init.HE, 1);
+    Plan plan = model.compile(BATCH, pool);
+    Sgd sgd = new Sgd(model.params(), 0.001f, 0.9f, 5e-4f);
+    plan.load(x, model.inputShape(), BATCH);
+    for (int i = 0; i < 200; i++) {
+      plan.trainStep(BATCH, labels);
+      sgd.step();
+    }
+    long[] ids = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("hubel-worker-")).mapToLong(Thread::threadId).toArray();
+    long me = Thread.currentThread().threadId();
+    long[] workersBefore = threads.getThreadAllocatedBytes(ids);
+    long before = threads.getThreadAllocatedBytes(me);
+    for (int i = 0; i < 50; i++) {
+      plan.trainStep(BATCH, labels);
+      sgd.step();
+    }
+    long caller = threads.getThreadAllocatedBytes(me) - before;
+    long[] workersAfter = threads.getThreadAllocatedBytes(ids);
+    long workers = 0;
+    for (int i = 0; i < ids.length; i++) {
+      if (workersBefore[i] >= 0 && workersAfter[i] >= 0) workers += workersAfter[i] - workersBefore[i];
+    }
+    assertThat(caller + workers).as("%s: bytes allocated over 50 steps: %d on the calling thread, %d on the workers",
+        model.name(), caller, workers).isLessThan(1024);
+  }
 }
