@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -26,7 +27,7 @@ import java.util.Set;
  *
  * <p>Values stream through one small buffer in both directions: a 550 MB model is never copied
  * whole. Open a file to read its header (checked in full before anything else is read), then read
- * the tensors you need; close it when done.
+ * the tensors you need; close it when done. An open file is not thread-safe (it reads through one buffer).
  */
 public final class SafeTensors implements AutoCloseable {
   /** A header larger than this is refused before anything is allocated for it. */
@@ -75,6 +76,7 @@ public final class SafeTensors implements AutoCloseable {
 
   /** Opens a file and checks its header: the tensors' types, shapes and offsets against each other and the file's size. */
   public static SafeTensors open(Path file) {
+    if (Files.isDirectory(file)) throw new ModelFileException(file, "is a folder; expected a safetensors file");
     FileChannel channel;
     try {
       channel = FileChannel.open(file, StandardOpenOption.READ);

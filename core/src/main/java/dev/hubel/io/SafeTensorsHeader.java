@@ -61,6 +61,7 @@ record SafeTensorsHeader(Map<String, String> metadata, List<Info> tensors) {
     } catch (CharacterCodingException e) {
       throw new ModelFileException(file, "header is not UTF-8 text; this is not a safetensors file or it is damaged");
     }
+    if (text.isBlank()) throw new ModelFileException(file, "header is empty; expected a JSON object of tensors");
     JsonNode root;
     try {
       root = JSON.readTree(text);

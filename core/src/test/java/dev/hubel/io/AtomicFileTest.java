@@ -47,6 +47,13 @@ class AtomicFileTest {
   }
 
   @Test
+  void aFolderIsNotOverwritten() {
+    assertThatThrownBy(() -> AtomicFile.write(dir, ch -> {}))
+        .isInstanceOf(ModelFileException.class)
+        .hasMessage(dir + ": is a folder; expected a file name to write");
+  }
+
+  @Test
   void aFolderThatDoesNotExistIsNamed() {
     Path target = dir.resolve("runs/lenet/model.safetensors");
     assertThatThrownBy(() -> AtomicFile.write(target, ch -> {}))

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -38,6 +39,8 @@ class SafeTensorsBadInputTest {
             "header length 1000 is larger than the file (10 bytes, 2 after the length)"),
         Arguments.of("header length absurd", withLength(200L << 20, new byte[16]), "header length 209715200 is absurd (more than 100 MB)"),
         Arguments.of("header length with the top bit set", withLength(-1, new byte[16]), "header length 18446744073709551615 is absurd"),
+        Arguments.of("header empty", withLength(0, new byte[0]), "header is empty; expected a JSON object of tensors"),
+        Arguments.of("header only spaces", withLength(8, "        ".getBytes(StandardCharsets.US_ASCII)), "header is empty"),
         Arguments.of("header not UTF-8", withLength(notUtf8.length, notUtf8), "header is not UTF-8 text"),
         Arguments.of("header not JSON", bytes("{\"a\": [0, 4", 4), "header is not valid JSON"),
         Arguments.of("header two JSON values", bytes("{}{}", 0), "header is not valid JSON"),
@@ -86,6 +89,18 @@ class SafeTensorsBadInputTest {
         .isInstanceOf(ModelFileException.class)
         .hasMessageStartingWith(f + ": ")
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void aMissingFileIsNamed() {
+    Path f = dir.resolve("nowhere.safetensors");
+    assertThatThrownBy(() -> ModelFile.load(f)).isInstanceOf(ModelFileException.class).hasMessage(f + ": no such file");
+  }
+
+  @Test
+  void aFolderIsNotAFile() {
+    assertThatThrownBy(() -> ModelFile.load(dir)).isInstanceOf(ModelFileException.class)
+        .hasMessage(dir + ": is a folder; expected a safetensors file");
   }
 
   @ParameterizedTest(name = "{0}")

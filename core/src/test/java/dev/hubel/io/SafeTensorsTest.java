@@ -1,6 +1,7 @@
 package dev.hubel.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,8 +13,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The bytes Hubel writes, checked against the safetensors spec by hand, and read back. */
 class SafeTensorsTest {
@@ -87,5 +92,25 @@ class SafeTensorsTest {
       assertThat(st.read("a")).containsExactly(1f);
       assertThat(st.read("b")).containsExactly(2f);
     }
+  }
+
+  static Stream<Arguments> entriesThatDoNotAddUp() {
+    return Stream.of(
+        Arguments.of("shape and values disagree", (Runnable) () -> new SafeTensors.Entry("a", new int[] {2, 3}, new float[5]),
+            "tensor a: shape [2, 3] holds 6 values, received 5"),
+        Arguments.of("negative dimension", (Runnable) () -> new SafeTensors.Entry("a", new int[] {-2, -3}, new float[6]),
+            "tensor a: shape [-2, -3] has a negative dimension"),
+        Arguments.of("same name twice", (Runnable) () -> SafeTensors.header(Map.of(),
+            List.of(new SafeTensors.Entry("a", new int[] {1}, new float[1]), new SafeTensors.Entry("a", new int[] {1}, new float[1]))),
+            "tensor name a is used twice or reserved"),
+        Arguments.of("the metadata's name", (Runnable) () -> SafeTensors.header(Map.of(),
+            List.of(new SafeTensors.Entry("__metadata__", new int[] {1}, new float[1]))),
+            "tensor name __metadata__ is used twice or reserved"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("entriesThatDoNotAddUp")
+  void entriesThatDoNotAddUpAreRefusedBeforeWriting(String what, Runnable make, String message) {
+    assertThatThrownBy(make::run).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
   }
 }
