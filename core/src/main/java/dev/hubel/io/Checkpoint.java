@@ -82,12 +82,11 @@ public final class Checkpoint {
   /** The model, the optimiser's velocities and the training state saved in {@code file}. */
   public static Loaded load(Path file) {
     try (SafeTensors st = SafeTensors.open(file)) {
-      String format = st.metadata().get(ModelFile.FORMAT);
-      if (ModelFile.MODEL_FORMAT.equals(format)) {
+      Model model = ModelFile.build(st);
+      if (ModelFile.MODEL_FORMAT.equals(st.metadata().get(ModelFile.FORMAT))) {
         throw new ModelFileException(file, "is a model file, not a checkpoint: it holds no optimiser state to resume from;"
             + " load it with ModelFile.load");
       }
-      Model model = ModelFile.read(st);
       String stateJson = st.metadata().get(TRAINING_STATE);
       if (stateJson == null) throw new ModelFileException(file, "metadata has no 'training_state'; a checkpoint needs it to resume");
       TrainingState state;
@@ -97,9 +96,8 @@ public final class Checkpoint {
         throw new ModelFileException(file, "metadata 'training_state' is not a training state Hubel can resume from: "
             + JsonText.problem(e), e);
       }
-      List<float[]> velocities = new ArrayList<>();
-      for (Param p : model.params()) {
-        if (!p.trainable()) continue;
+      List<Param> trainable = model.params().stream().filter(Param::trainable).toList();
+      for (Param p : trainable) {
         String name = VELOCITY + p.name();
         SafeTensors.Info t = st.info(name);
         if (t == null) throw new ModelFileException(file, "has no optimiser state " + name + "; a checkpoint holds one per trainable parameter");
@@ -107,8 +105,10 @@ public final class Checkpoint {
           throw new ModelFileException(file, "tensor " + name + " has shape " + Arrays.toString(t.shape()) + "; its parameter has "
               + Arrays.toString(p.shape().dims()));
         }
-        velocities.add(st.read(name));
       }
+      ModelFile.fill(st, model);
+      List<float[]> velocities = new ArrayList<>();
+      for (Param p : trainable) velocities.add(st.read(VELOCITY + p.name()));
       return new Loaded(model, velocities, state);
     }
   }

@@ -73,12 +73,15 @@ public final class ModelFile {
     return out;
   }
 
-  /**
-   * Builds the model the metadata describes and fills its parameters from the file. Every tensor
-   * the architecture needs must be there with its shape; any other tensor must be a checkpoint's
-   * optimiser state for one of them, or the file is for another model.
-   */
+  /** The model the file describes, its weights read in. */
   static Model read(SafeTensors st) {
+    Model model = build(st);
+    fill(st, model);
+    return model;
+  }
+
+  /** The model the metadata describes, with its normalisation and class names; its weights are not read yet. */
+  static Model build(SafeTensors st) {
     Path file = st.file();
     Map<String, String> meta = st.metadata();
     if (meta.isEmpty()) {
@@ -102,8 +105,6 @@ public final class ModelFile {
     } catch (RuntimeException e) {
       throw new ModelFileException(file, "cannot rebuild the architecture: " + e.getMessage(), e);
     }
-    checkTensors(st, model, format.equals(Checkpoint.FORMAT) ? Set.of(Checkpoint.VELOCITY) : Set.of());
-    for (Param p : model.params()) st.read(p.name(), p.value());
     if (meta.containsKey(NORMALIZATION)) {
       Map<String, float[]> n = json(st, NORMALIZATION, new TypeReference<>() {}, "a JSON object {\"mean\": [..], \"std\": [..]}");
       if (n.get("mean") == null || n.get("std") == null) {
@@ -124,6 +125,18 @@ public final class ModelFile {
       }
     }
     return model;
+  }
+
+  /**
+   * Reads the model's parameters from the file. Every tensor the architecture needs must be there
+   * with its shape; any other tensor must be a checkpoint's optimiser state for one of them, or the
+   * file is for another model. All of that is checked before the first of possibly hundreds of
+   * megabytes is read.
+   */
+  static void fill(SafeTensors st, Model model) {
+    boolean checkpoint = Checkpoint.FORMAT.equals(st.metadata().get(FORMAT));
+    checkTensors(st, model, checkpoint ? Set.of(Checkpoint.VELOCITY) : Set.of());
+    for (Param p : model.params()) st.read(p.name(), p.value());
   }
 
   private static void checkTensors(SafeTensors st, Model model, Set<String> otherPrefixes) {
