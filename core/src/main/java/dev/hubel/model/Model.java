@@ -29,6 +29,7 @@ public final class Model {
   private final List<Param> params;
   private Plan predictPlan;
   private Normalization normalization;  // null: the inputs are used as given
+  private List<String> classNames;       // null: outputs are known by index only
 
   private Model(String name, Node input, Node output, List<Node> nodes) {
     this.name = name;
@@ -160,6 +161,20 @@ public final class Model {
     float[] probs = new float[outputShape().size()];
     SoftmaxCrossEntropy.softmax(logits, 1, probs.length, probs);
     return probs;
+  }
+
+  /** What each output means ("T-shirt/top", ...), saved in the model file; null if not given. */
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  public Model setClassNames(List<String> names) {
+    if (names != null && names.size() > outputShape().size()) {
+      throw new IllegalArgumentException(name + " has " + outputShape().size() + " outputs; " + names.size()
+          + " class names do not fit it");
+    }
+    this.classNames = names == null ? null : List.copyOf(names);
+    return this;
   }
 
   @Override

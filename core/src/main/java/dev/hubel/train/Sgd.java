@@ -45,6 +45,31 @@ public final class Sgd {
     }
   }
 
+  /** The parameters it moves (the trainable ones, in the model's order): what {@link #velocities} is parallel to. */
+  public List<Param> params() {
+    return params;
+  }
+
+  /** The momentum buffers, one per entry of {@link #params}: the live arrays, for a checkpoint to save. */
+  public List<float[]> velocities() {
+    return List.of(velocity);
+  }
+
+  /** Sets the momentum buffers back to a checkpoint's, so that a resumed run steps exactly as an uninterrupted one. */
+  public void restore(List<float[]> velocities) {
+    if (velocities.size() != velocity.length) {
+      throw new IllegalArgumentException("this optimiser moves " + velocity.length + " parameters; received "
+          + velocities.size() + " velocities");
+    }
+    for (int i = 0; i < velocity.length; i++) {
+      if (velocities.get(i).length != velocity[i].length) {
+        throw new IllegalArgumentException(params.get(i).name() + " has " + velocity[i].length
+            + " values; its velocity has " + velocities.get(i).length);
+      }
+    }
+    for (int i = 0; i < velocity.length; i++) System.arraycopy(velocities.get(i), 0, velocity[i], 0, velocity[i].length);
+  }
+
   public float learningRate() {
     return learningRate;
   }
