@@ -24,7 +24,10 @@ public final class Checkpoint {
   static final String TRAINING_STATE = "training_state";
   /** Prefix of the optimiser's tensors; the rest of the name is the parameter's. */
   public static final String VELOCITY = "optimizer.velocity.";
+  // Records are written by their components only: a derived "isX()" (Augmentation.isNone) is not state.
   private static final JsonMapper JSON = JsonMapper.builder()
+      .visibility(com.fasterxml.jackson.annotation.PropertyAccessor.IS_GETTER,
+          com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.NONE)
       .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
       .build();

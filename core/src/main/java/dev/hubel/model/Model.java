@@ -152,10 +152,16 @@ public final class Model {
     return Summary.of(this);
   }
 
-  /** Class probabilities for one example (C x H x W floats, as the input shape says). */
+  /**
+   * Class probabilities for one example (C x H x W floats, as the input shape says), as it comes
+   * from its dataset: the model's {@link #normalization()} is applied here, as in training.
+   */
   public float[] predict(float[] example) {
     if (predictPlan == null) predictPlan = compile(1);
     predictPlan.load(example, inputShape(), 1);
+    if (normalization != null) {
+      normalization.apply(predictPlan.input(), 1, inputShape().size() / normalization.channels());
+    }
     predictPlan.forward(1, false);
     float[] logits = predictPlan.output();
     float[] probs = new float[outputShape().size()];
