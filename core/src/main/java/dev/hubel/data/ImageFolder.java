@@ -97,6 +97,20 @@ public final class ImageFolder {
     return new Dataset(name, Shape.chw(channels, height, width), pixels, labels, classNames);
   }
 
+  /**
+   * One image file as a model takes it: C x H x W floats in [0, 1], converted to {@code channels}
+   * (1 grey, 3 RGB) and resized to H x W as {@link #load} does for a whole folder.
+   */
+  public static float[] readImage(Path file, int channels, int height, int width) {
+    if (channels != 1 && channels != 3) {
+      throw new DataException(file + ": a model taking " + channels + " channels cannot be fed an image; expected 1 (grey) or 3 (RGB)");
+    }
+    if (!Files.isRegularFile(file)) throw new DataException(file + " not found; expected a .png, .jpg or .jpeg image");
+    float[] out = new float[channels * height * width];
+    resize(decode(file, channels), channels, out, 0, height, width);
+    return out;
+  }
+
   /** The entries of a folder that do not start with '.', sorted by name. */
   private static List<Path> visible(Path dir) {
     try (Stream<Path> s = Files.list(dir)) {

@@ -1,0 +1,88 @@
+package dev.hubel.zoo;
+
+import dev.hubel.model.Model;
+import dev.hubel.tensor.Shape;
+import dev.hubel.tensor.ShapeException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The zoo by name, as the CLI and a recipe name its models, each buildable for a number of classes
+ * and an input shape (what a dataset has), with the paper's values as defaults.
+ */
+public final class Zoo {
+  private Zoo() {}
+
+  /**
+   * What a user may change about a zoo model. Null means the paper's value.
+   *
+   * @param input C x H x W for image models; for textcnn a vector of L token ids
+   * @param vocabulary textcnn's vocabulary size (from the data's vocabulary)
+   */
+  public record Options(Integer classes, Shape input, Integer vocabulary) {
+    public static final Options DEFAULTS = new Options(null, null, null);
+
+    int classesOr(int paper) {
+      return classes == null ? paper : classes;
+    }
+
+    Shape inputOr(Shape paper) {
+      return input == null ? paper : input;
+    }
+  }
+
+  @FunctionalInterface
+  private interface Builder {
+    Model build(Options o);
+  }
+
+  private static final Map<String, Builder> MODELS = new TreeMap<>();
+
+  static {
+    MODELS.put("lenet5", o -> LeNet5.build(o.classesOr(10), o.inputOr(Shape.chw(1, 32, 32))));
+    MODELS.put("alexnet", o -> AlexNet.build(o.classesOr(1000), o.inputOr(Shape.chw(3, 227, 227)), false));
+    MODELS.put("alexnet-two-towers", o -> AlexNet.build(o.classesOr(1000), o.inputOr(Shape.chw(3, 227, 227)), true));
+    MODELS.put("vgg16", o -> Vgg16.build(o.classesOr(1000), o.inputOr(Shape.chw(3, 224, 224))));
+    MODELS.put("textcnn", o -> {
+      Shape in = o.inputOr(Shape.vector(56));
+      if (in.rank() != 1) throw new ShapeException("textcnn takes a vector of token ids, received [" + in + "]");
+      return TextCnn.build(o.vocabulary == null ? 20_000 : o.vocabulary, in.dim(0), 300, o.classesOr(2));
+    });
+    MODELS.put("alphago-policy", o -> {
+      Shape in = o.inputOr(Shape.chw(48, 19, 19));
+      if (o.classes != null && o.classes != in.h() * in.w()) {
+        throw new ShapeException("alphago-policy scores every point of its board: " + in.h() * in.w()
+            + " classes for a " + in.h() + "x" + in.w() + " board, not " + o.classes);
+      }
+      if (!in.isVolume() || in.c() != 48 || in.h() != in.w()) {
+        throw new ShapeException("alphago-policy takes 48 feature planes of a square board (48xNxN), received [" + in + "]");
+      }
+      return AlphaGoPolicy.build(in.h(), 192);
+    });
+  }
+
+  /** Every name the zoo knows, sorted. */
+  public static Set<String> names() {
+    return java.util.Collections.unmodifiableSet(MODELS.keySet());
+  }
+
+  public static boolean has(String name) {
+    return MODELS.containsKey(name.toLowerCase(Locale.ROOT));
+  }
+
+  /** The paper's model. */
+  public static Model build(String name) {
+    return build(name, Options.DEFAULTS);
+  }
+
+  /** The model called {@code name}; an unknown name is refused with the list of those that exist. */
+  public static Model build(String name, Options options) {
+    Builder b = MODELS.get(name.toLowerCase(Locale.ROOT));
+    if (b == null) {
+      throw new IllegalArgumentException("no model named '" + name + "'; the zoo has: " + String.join(", ", MODELS.keySet()));
+    }
+    return b.build(options);
+  }
+}
