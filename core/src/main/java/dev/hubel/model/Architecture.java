@@ -87,12 +87,18 @@ public final class Architecture {
   private static Node build(String op, List<Node> in, Args a) {
     return switch (op) {
       case "input" -> Layers.input(new Shape(a.ints("shape")));
-      case "conv2d" -> Layers.conv2d(a.one(in), a.i("filters"), a.i("fh"), a.i("fw"), a.i("stride"), a.i("pad"), a.fit());
+      case "conv2d" -> Layers.conv2d(a.one(in), a.i("filters"), a.i("fh"), a.i("fw"), a.i("stride"), a.i("pad"), a.fit(),
+          !a.has("bias") || a.b("bias"));
       case "relu" -> Layers.relu(a.one(in));
       case "maxPool" -> Layers.maxPool(a.one(in), a.i("size"), a.i("stride"), a.i("pad"), a.fit());
       case "avgPool" -> Layers.avgPool(a.one(in), a.i("size"), a.i("stride"), a.i("pad"), a.fit());
       case "dense" -> Layers.dense(a.one(in), a.i("units"));
       case "flatten" -> Layers.flatten(a.one(in));
+      case "batchNorm" -> Layers.batchNorm(a.one(in));
+      case "add" -> Layers.add(a.inputs(in, 2).get(0), in.get(1));
+      case "concat" -> Layers.concat(in.toArray(Node[]::new));
+      case "globalAvgPool" -> Layers.globalAvgPool(a.one(in));
+      case "padChannels" -> Layers.padChannels(a.one(in), a.i("before"), a.i("after"));
       default -> throw new ShapeException(a.where + ": unknown layer op '" + op + "'");
     };
   }
@@ -169,6 +175,15 @@ public final class Architecture {
       } catch (IllegalArgumentException e) {
         throw new ShapeException(where + ": 'fit' must be EXACT, FLOOR or CEIL, received " + s);
       }
+    }
+
+    boolean has(String key) {
+      return m.containsKey(key);
+    }
+
+    List<Node> inputs(List<Node> in, int count) {
+      if (in.size() != count) throw new ShapeException(where + ": takes " + count + " inputs, received " + in.size());
+      return in;
     }
   }
 }

@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * 2-D convolution: F filters of size Fh x Fw, each over the full depth C of its input, slid at
- * stride S over the input zero-padded by P, plus one bias per filter.
+ * stride S over the input zero-padded by P, plus one bias per filter unless it has none (a
+ * convolution followed by batch norm, as in ResNet: the norm's shift would cancel the bias).
  *
  * <pre>
  *   x  (N, C, H, W)      w  (F, C, Fh, Fw)      b  (F)      y  (N, F, Ho, Wo)
@@ -30,8 +31,13 @@ public final class Conv2d implements Op {
   private final Shape in;
   private final Shape out;
   private final int filters, fh, fw, stride, pad;
+  private final boolean bias;
 
   public Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, Fit fit) {
+    this(layer, in, filters, fh, fw, stride, pad, fit, true);
+  }
+
+  public Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, Fit fit, boolean bias) {
     if (!in.isVolume()) {
       throw new ShapeException(layer + ": a convolution needs a HxWxC volume as input, received [" + in
           + "]. Put it before any FLATTEN or FC layer.");
@@ -44,6 +50,7 @@ public final class Conv2d implements Op {
     this.fw = fw;
     this.stride = stride;
     this.pad = pad;
+    this.bias = bias;
     String window = fh + "x" + fw + " filter";
     int ho = OutputSize.of(layer, window, in.toString(), in.h(), fh, stride, pad, fit);
     int wo = OutputSize.of(layer, window, in.toString(), in.w(), fw, stride, pad, fit);
@@ -68,24 +75,24 @@ public final class Conv2d implements Op {
   @Override
   public List<ParamSpec> params() {
     int fanIn = in.c() * fh * fw;
-    return List.of(
-        new ParamSpec(Role.WEIGHT, new Shape(filters, in.c(), fh, fw), fanIn, filters * fh * fw),
-        new ParamSpec(Role.BIAS, Shape.vector(filters), fanIn, filters));
+    ParamSpec weight = new ParamSpec(Role.WEIGHT, new Shape(filters, in.c(), fh, fw), fanIn, filters * fh * fw);
+    if (!bias) return List.of(weight);
+    return List.of(weight, new ParamSpec(Role.BIAS, Shape.vector(filters), fanIn, filters));
   }
 
   @Override
   public String paramFormula() {
-    return "(" + fh + "*" + fw + "*" + in.c() + ")*" + filters + " + " + filters;
+    return "(" + fh + "*" + fw + "*" + in.c() + ")*" + filters + (bias ? " + " + filters : "");
   }
 
   @Override
   public Step compile(Tensor[] inputs, Tensor output, Param[] params, WorkerPool pool) {
-    return new Compiled(inputs[0], output, params[0], params[1], pool);
+    return new Compiled(inputs[0], output, params[0], bias ? params[1] : null, pool);
   }
 
   private final class Compiled implements Step {
     private final Tensor x, y;
-    private final Param w, b;
+    private final Param w, b;  // b: null without bias
     private final WorkerPool pool;
     private final int pieces;
     private final int c = in.c(), h = in.h(), wIn = in.w(), ho = out.h(), wo = out.w();
@@ -109,7 +116,7 @@ public final class Conv2d implements Op {
       this.col = new float[pieces][lowered ? k * hw : 0];
       this.dcol = new float[pieces][lowered && x.grad != null ? k * hw : 0];
       this.dw = new float[pieces][w.size()];
-      this.db = new float[pieces][b.size()];
+      this.db = new float[pieces][b == null ? 0 : b.size()];
     }
 
     /** Image i as the column matrix (k, hw): lowered into this piece's buffer, or the image itself for 1x1. */
@@ -132,7 +139,7 @@ public final class Conv2d implements Op {
         int srcOff = lowered ? 0 : i * xs;
         // y_i (F, hw) = w (F, k) . col (k, hw)
         Gemm.sgemm(false, false, filters, hw, k, w.value(), 0, k, src, srcOff, hw, y.value, i * ys, hw, false);
-        Elementwise.addBiasPerRow(y.value, i * ys, filters, hw, b.value());
+        if (b != null) Elementwise.addBiasPerRow(y.value, i * ys, filters, hw, b.value());
       }
     }
 
@@ -142,7 +149,7 @@ public final class Conv2d implements Op {
       pool.run(pieces, backwardTask);
       for (int p = 0; p < pieces; p++) {
         Elementwise.addInto(dw[p], 0, w.grad(), 0, dw[p].length);
-        Elementwise.addInto(db[p], 0, b.grad(), 0, db[p].length);
+        if (b != null) Elementwise.addInto(db[p], 0, b.grad(), 0, db[p].length);
       }
     }
 
@@ -156,7 +163,7 @@ public final class Conv2d implements Op {
         int srcOff = lowered ? 0 : i * xs;
         // y_i = w . col  =>  dw += dy_i . col^T ; db += rowsum(dy_i) ; dcol = w^T . dy_i
         Gemm.sgemm(false, true, filters, k, hw, y.grad, i * ys, hw, src, srcOff, hw, dwp, 0, k, true);
-        Elementwise.sumRowsInto(y.grad, i * ys, filters, hw, dbp);
+        if (b != null) Elementwise.sumRowsInto(y.grad, i * ys, filters, hw, dbp);
         if (x.grad == null) continue;
         if (lowered) {
           Gemm.sgemm(true, false, k, hw, filters, w.value(), 0, k, y.grad, i * ys, hw, dcol[piece], 0, hw, false);
