@@ -51,13 +51,14 @@ final class Summary {
   }
 
   /**
-   * The row of the table that shows a node's output: its own, or for a folded ReLU the row of the
-   * layer it follows. Layers that join branches (ADD, DEPTH CONCAT) name their inputs by it, so
-   * that "ADD2: BN5 + ADD1" points at rows a reader can find.
+   * The row of the table that shows a node's output: its own, or for a folded ReLU (or dropout) the
+   * row of the layer it follows. Layers that join branches (ADD, DEPTH CONCAT) name their inputs by
+   * it, so that "ADD2: BN5 + ADD1" points at rows a reader can find.
    */
   static String rowName(Node node) {
     Node n = node;
-    while (n.id > 0 && n.op().kind().equals("RELU") && n.inputs().size() == 1 && n.inputs().get(0).id == n.id - 1) {
+    while (n.id > 0 && (n.op().kind().equals("RELU") || n.op().kind().equals("DROPOUT"))
+        && n.inputs().size() == 1 && n.inputs().get(0).id == n.id - 1) {
       n = n.inputs().get(0);
     }
     return n.name();
