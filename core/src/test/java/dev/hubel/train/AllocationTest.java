@@ -1,12 +1,24 @@
 package dev.hubel.train;
 
+import static dev.hubel.model.Layers.add;
+import static dev.hubel.model.Layers.batchNorm;
+import static dev.hubel.model.Layers.concat;
+import static dev.hubel.model.Layers.conv2d;
+import static dev.hubel.model.Layers.dense;
+import static dev.hubel.model.Layers.globalAvgPool;
+import static dev.hubel.model.Layers.input;
+import static dev.hubel.model.Layers.maxPool;
+import static dev.hubel.model.Layers.padChannels;
+import static dev.hubel.model.Layers.relu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hubel.data.Dataset;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.model.Init;
 import dev.hubel.model.Model;
+import dev.hubel.model.Node;
 import dev.hubel.model.Plan;
+import dev.hubel.op.Fit;
 import dev.hubel.zoo.LeNet5;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -19,12 +31,15 @@ class AllocationTest {
 
   @Test
   void aWarmTrainingStepAllocatesNothing() {
+    assertWarmStepsAllocateNothing(LeNet5.build().initialize(Init.HE, 1));
+  }
+
+  private static void assertWarmStepsAllocateNothing(Model model) {
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     assertThat(threads.isThreadAllocatedMemorySupported()).isTrue();
     threads.setThreadAllocatedMemoryEnabled(true);
 
     WorkerPool pool = new WorkerPool(2);  // one worker thread besides this one
-    Model model = LeNet5.build().initialize(Init.HE, 1);
     Plan plan = model.compile(BATCH, pool);
     Sgd sgd = new Sgd(model.params(), 0.01f, 0.9f, 5e-4f);
     Dataset data = DeterminismTest.noise(64, 5);
@@ -62,5 +77,15 @@ class AllocationTest {
     data.copyBatch(order, at, BATCH, plan.input(), labels);
     plan.trainStep(BATCH, labels);
     sgd.step();
+  }
+
+  /** ResNet's and GoogLeNet's layers on LeNet's 32x32 input: batch norm, add, zero channels, depth concat, global pooling. */
+  @Test
+  void aWarmTrainingStepThroughBranchesAllocatesNothing() {
+    Node x = relu(batchNorm(conv2d(input(1, 32, 32), 4, 3, 3, 2, 1, Fit.FLOOR, false)));  // 16x16x4
+    Node y = batchNorm(conv2d(x, 8, 3, 3, 2, 1, Fit.FLOOR, false));                       // 8x8x8
+    x = relu(add(y, padChannels(maxPool(x, 1, 2, 0, Fit.FLOOR), 2, 2)));                  // 8x8x8, option A shortcut
+    x = concat(relu(conv2d(x, 4, 1, 1, 0)), maxPool(x, 3, 1, 1, Fit.EXACT));              // 8x8x12
+    assertWarmStepsAllocateNothing(Model.of("ResNet's and GoogLeNet's layers", dense(globalAvgPool(x), 10)).initialize(Init.HE, 1));
   }
 }
