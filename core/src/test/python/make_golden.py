@@ -316,7 +316,8 @@ def batchnorm_cases():
                                   ("volume 3x3x2, batch 2, training", (2, 2, 3, 3), True),
                                   ("volume 4x4x3, batch 2, inference (running statistics)", (2, 3, 4, 4), False),
                                   ("vector of 5, batch 4, training", (4, 5), True),
-                                  ("vector of 5, batch 3, inference", (3, 5), False)]:
+                                  ("vector of 5, batch 3, inference", (3, 5), False),
+                                  ("sequence of 6 positions, 3 channels, batch 2, training", (2, 3, 6), True)]:
         x = 1.5 * torch.randn(*shape) + 0.7  # mean and spread away from 0 and 1
         out.append(graph_case(name, "batchNorm", {}, x, bn_tensors(shape[1]), BN_BUFFERS,
                               lambda x, g, b, rm, rv, t=training: bn(x, g, b, rm, rv, t), training))
@@ -375,6 +376,82 @@ def branch_cases():
     return out
 
 
+# ---- torchvision's ResNets: the zoo's wiring, value for value (GoldenGraphTest#resnetMatchesTorchvision) ----
+#
+# Parameter counts cannot tell where a bottleneck block strides (its 1x1 or its 3x3: torchvision
+# "v1.5" strides on the 3x3) nor which way a block's branches are wired; the values can. Weights
+# come from the hash both sides compute, and run in float64. First a training forward pass (batch
+# statistics; it also moves every running statistic), then an inference pass on the running
+# statistics, its loss and backward: the file holds both passes' logits and, for each trainable
+# tensor in order, a hash-weighted projection of its gradient, plus sampled entries of a few.
+# The gradient is taken in inference because in training it is ill-conditioned here: torch's own
+# float32 gradients of ResNet-50's last blocks differ from its float64 ones by 10-30%.
+
+def hash_uniform_array(size, seed):
+    """hash_uniform for i = 0..size-1 at once, in numpy's wrapping 64-bit integers."""
+    x = (np.arange(size, dtype=np.uint64) * np.uint64(0x9E3779B1) + np.uint64((seed * 0x85EBCA77) & M32)) & np.uint64(M32)
+    x ^= x >> np.uint64(16)
+    x = (x * np.uint64(0x7FEB352D)) & np.uint64(M32)
+    x ^= x >> np.uint64(15)
+    x = (x * np.uint64(0x846CA68B)) & np.uint64(M32)
+    x ^= x >> np.uint64(16)
+    return (x >> np.uint64(8)).astype(np.float64) / 16777216.0 * 2.0 - 1.0
+
+
+def hash_fill(shape, seed, scale, offset=0.0):
+    """offset + hash * scale, in double, then rounded to float32 (HashInit on the Java side)."""
+    return torch.from_numpy(offset + hash_uniform_array(math.prod(shape), seed) * scale).float().reshape(shape)
+
+
+def resnet_golden(name, size):
+    import torchvision  # Debian's python3-torchvision
+    assert all(hash_uniform_array(1000, 5)[i] == hash_uniform(i, 5) for i in range(1000))
+    net = getattr(torchvision.models, name)(num_classes=10)
+    named = list(net.named_parameters())
+    with torch.no_grad():
+        for k, (pname, p) in enumerate(named):
+            seed = 300 + k
+            if p.dim() > 1:  # conv and fc weights: He-uniform
+                p.copy_(hash_fill(p.shape, seed, math.sqrt(6.0 / math.prod(p.shape[1:]))))
+            elif pname.endswith("weight"):  # batch norm's scale, near 1
+                p.copy_(hash_fill(p.shape, seed, 0.1, 1.0))
+            else:  # batch norm's shift, the fc's bias
+                p.copy_(hash_fill(p.shape, seed, 0.1))
+    net.double()
+    x = hash_fill((2, 3, size, size), 7, 1.0).double()
+    labels = torch.tensor([3, 8])
+    net.train()
+    with torch.no_grad():
+        train_logits = net(x)
+    net.eval()
+    logits = net(x)
+    loss = F.cross_entropy(logits, labels)
+    loss.backward()
+    checked = {0, 1, len(named) - 2, len(named) - 1}  # first conv and BN, the fc
+    grads = []
+    for k, (pname, p) in enumerate(named):
+        g = p.grad.detach().reshape(-1)
+        r = torch.from_numpy(hash_uniform_array(g.numel(), 500 + k))
+        entry = {"name": pname, "shape": list(p.shape), "projectionSeed": 500 + k,
+                 "projection": float((g * r).sum()), "absSum": float(g.abs().sum())}
+        if k in checked:
+            entry.update(summarise(p.grad, 500 + k))
+        grads.append(entry)
+    return {"model": name, "input": [3, size, size], "n": 2, "inputSeed": 7, "paramSeedBase": 300,
+            "labels": labels.tolist(), "trainingLogits": flat(train_logits), "logits": flat(logits),
+            "loss": float(loss), "grads": grads}
+
+
+def resnet_cases():
+    try:
+        import torchvision  # noqa: F401
+    except ImportError:
+        print("resnet_torchvision.json kept as it is: torchvision is missing (apt-get install python3-torchvision)")
+        return None
+    torch.manual_seed(10)
+    return [resnet_golden("resnet18", 64), resnet_golden("resnet50", 64)]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     write("conv2d.json", conv_cases())
@@ -387,6 +464,9 @@ def main():
     write("lenet5.json", lenet5())
     write("batchnorm.json", batchnorm_cases())
     write("branches.json", branch_cases())
+    resnets = resnet_cases()
+    if resnets is not None:
+        write("resnet_torchvision.json", resnets)
 
 
 if __name__ == "__main__":

@@ -89,7 +89,7 @@ class CliTest {
   @CsvSource(delimiter = '|', value = {
       "resnet20  | ResNet-20  | [8x8x64]    ADD9: BN19 + ADD8, ReLU | Total params: 269,722",
       "ResNet50  | ResNet-50  | [7x7x2048]    ADD16: BN53 + ADD15, ReLU | Total params: 25,557,032",
-      "googlenet | GoogLeNet  | DEPTH CONCAT1: CONV4, CONV6, CONV8, CONV9: 64 + 128 + 32 + 32 channels | Total params: 6,998,552",
+      "googlenet | GoogLeNet  | CONCAT1: CONV4 + CONV6 + CONV8 + CONV9, along the channels | Total params: 6,998,552",
   })
   void summaryOfZooModelsWithBranches(String name, String title, String line, String total) {
     Result r = run("summary", name);

@@ -109,10 +109,13 @@ public final class Layers {
         name -> new Add(name, Summary.rowName(a), a.shape(), Summary.rowName(b), b.shape()));
   }
 
-  /** Volumes of the same height and width stacked along the depth, in this order (an inception module's output). */
+  /**
+   * Joins nodes along the channels: vectors end to end, sequences and volumes in depth (an
+   * inception module's output). Inputs are named by their rows in the summary, as for {@link #add}.
+   */
   public static Node concat(Node... xs) {
     List<Node> in = List.of(xs);
-    return Graph.add("DEPTH CONCAT", in, Architecture.spec("concat"),
+    return Graph.add("CONCAT", in, Architecture.spec("concat"),
         name -> new Concat(name, in.stream().map(Summary::rowName).toList(), in.stream().map(Node::shape).toList()));
   }
 

@@ -52,7 +52,7 @@ final class Summary {
 
   /**
    * The row of the table that shows a node's output: its own, or for a folded ReLU (or dropout) the
-   * row of the layer it follows. Layers that join branches (ADD, DEPTH CONCAT) name their inputs by
+   * row of the layer it follows. Layers that join branches (ADD, CONCAT) name their inputs by
    * it, so that "ADD2: BN5 + ADD1" points at rows a reader can find.
    */
   static String rowName(Node node) {

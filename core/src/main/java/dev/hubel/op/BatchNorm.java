@@ -7,17 +7,16 @@ import dev.hubel.kernel.WorkerPool;
 import dev.hubel.tensor.Param;
 import dev.hubel.tensor.Role;
 import dev.hubel.tensor.Shape;
-import dev.hubel.tensor.ShapeException;
 import dev.hubel.tensor.Tensor;
 import java.util.List;
 
 /**
  * Batch normalisation [Ioffe &amp; Szegedy, 2015], as PyTorch's BatchNorm2d (over each channel of a
- * volume) and BatchNorm1d (over each feature of a vector), with its defaults eps = 1e-5 and
- * momentum = 0.1.
+ * volume) and BatchNorm1d (over each feature of a vector, or each channel of a sequence), with its
+ * defaults eps = 1e-5 and momentum = 0.1.
  *
  * <pre>
- *   x, y  (N, C, H, W) or (N, C)     gamma, beta, running mean, running var  (C)
+ *   x, y  (N, C, H, W), (N, C, L) or (N, C)     gamma, beta, running mean, running var  (C)
  *   training:  mean, var over the N*H*W values of each channel (var divided by M = N*H*W)
  *              y = gamma * (x - mean) / sqrt(var + eps) + beta
  *              running_mean = 0.9 running_mean + 0.1 mean
@@ -33,15 +32,12 @@ public final class BatchNorm implements Op {
   private final Shape in;
   private final int channels, plane;
 
+  /** Any shape, channels first (NCHW): each channel is normalised over the batch and the rest of its dimensions. */
   public BatchNorm(String layer, Shape in) {
-    if (in.rank() != 3 && in.rank() != 1) {
-      throw new ShapeException(layer + ": batch norm takes a HxWxC volume (per channel) or a vector of features,"
-          + " received [" + in + "]");
-    }
     this.layer = layer;
     this.in = in;
     this.channels = in.dim(0);
-    this.plane = in.isVolume() ? in.h() * in.w() : 1;
+    this.plane = in.size() / channels;
   }
 
   @Override
@@ -56,7 +52,7 @@ public final class BatchNorm implements Op {
 
   @Override
   public String describe() {
-    return channels + (in.isVolume() ? " channels" : " features") + " normalised over the batch";
+    return channels + (in.rank() == 1 ? " features" : " channels") + " normalised over the batch";
   }
 
   /** Scale and shift are learned; the running statistics are kept for inference and not counted. */

@@ -46,20 +46,15 @@ class BranchErrorTest {
           Node x = Layers.relu(conv2d(input(3, 4, 4), 2, 1, 1, 0));
           add(conv2d(x, 4, 1, 1, 0), x);
         }, "ADD1: only inputs of the same shape can be added, received CONV2 [4x4x4] and CONV1 [4x4x2]."),
-        new Bad("concat of two sizes", () -> {
+        new Bad("concat of two sizes, named by their summary rows", () -> {
           Node x = input(3, 6, 6);
-          concat(conv2d(x, 2, 1, 1, 0), conv2d(x, 2, 3, 1, 0), x);
-        }, "DEPTH CONCAT1: volumes stacked in depth must have the same height and width; CONV2 [4x4x2] differs"
-            + " from CONV1 [6x6x2] (inputs: CONV1 [6x6x2], CONV2 [4x4x2], INPUT [6x6x3]). Give every branch the"
-            + " same stride and padding (a 3x3 filter needs pad 1, a 5x5 pad 2)."),
-        new Bad("concat of one", () -> concat(input(3, 6, 6)),
-            "DEPTH CONCAT1: a depth concatenation stacks two or more volumes, received 1 input"),
-        new Bad("concat of vectors", () -> {
-          Node x = input(Shape.vector(5));
+          concat(Layers.relu(conv2d(x, 2, 1, 1, 0)), conv2d(x, 2, 3, 1, 0), x);
+        }, "CONCAT1: inputs must agree in everything but their channels; CONV1 gives [6x6x2], CONV2 gives [4x4x2]"),
+        new Bad("concat of one", () -> concat(input(3, 6, 6)), "CONCAT1: concatenation needs at least 2 inputs, received 1"),
+        new Bad("concat of a volume and a vector", () -> {
+          Node x = input(3, 2, 2);
           concat(x, dense(x, 3));
-        }, "DEPTH CONCAT1: a depth concatenation stacks HxWxC volumes; INPUT is [5] (inputs: INPUT [5], FC1 [3])"),
-        new Bad("batch norm of a matrix", () -> batchNorm(input(new Shape(2, 3))),
-            "BN1: batch norm takes a HxWxC volume (per channel) or a vector of features, received [2x3]"),
+        }, "CONCAT1: inputs must agree in everything but their channels; INPUT gives [2x2x3], FC1 gives [3]"),
         new Bad("global pool of a vector", () -> globalAvgPool(input(Shape.vector(8))),
             "GLOBAL AVG POOL1: global average pooling needs a HxWxC volume as input, received [8]. Put it before"
                 + " any FLATTEN or FC layer."),

@@ -103,6 +103,7 @@ class GradientCheckTest {
     t.add(new Case("zero channels 1 before, 2 after, batch 2", 2, () -> padChannels(input(2, 3, 3), 1, 2), false));
     t.add(new Case("batch norm of a 3x4x2 volume, batch 3", 3, () -> batchNorm(input(2, 3, 4)), false));
     t.add(new Case("batch norm of a vector of 4, batch 5", 5, () -> batchNorm(input(Shape.vector(4))), false));
+    t.add(new Case("batch norm of a sequence, 3 channels of 5 positions, batch 2", 2, () -> batchNorm(input(new Shape(3, 5))), false));
     // batch norm is smooth but curved, which the kink test would take for kinks: this block leaves out its ReLUs
     t.add(new Case("residual block: conv-BN-conv-BN + projection-BN, then global pool and FC, batch 2", 2, () -> {
       Node x = input(2, 6, 6);

@@ -79,7 +79,7 @@ class AllocationTest {
     sgd.step();
   }
 
-  /** ResNet's and GoogLeNet's layers on LeNet's 32x32 input: batch norm, add, zero channels, depth concat, global pooling. */
+  /** ResNet's and GoogLeNet's layers on LeNet's 32x32 input: batch norm, add, zero channels, concat, global pooling. */
   @Test
   void aWarmTrainingStepThroughBranchesAllocatesNothing() {
     Node x = relu(batchNorm(conv2d(input(1, 32, 32), 4, 3, 3, 2, 1, Fit.FLOOR, false)));  // 16x16x4

@@ -65,7 +65,7 @@ class ZooTest {
         new Paper("ResNet-110", CifarResNet::resnet110, 1_727_962, "He et al. table 6: 1.7M", 110, "ADD", CIFAR, null),
         // "22 layers deep when counting only layers with parameters"
         new Paper("GoogLeNet", GoogLeNet::build, 6_998_552, "BVLC GoogLeNet (Caffe), no auxiliary classifiers", 22,
-            "DEPTH CONCAT", INCEPTIONS, "googlenet-summary.txt"));
+            "CONCAT", INCEPTIONS, "googlenet-summary.txt"));
   }
 
   /** One build per model (the biggest hold 60M parameters), checked against everything its paper says. */
