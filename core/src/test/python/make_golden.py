@@ -376,6 +376,186 @@ def write_sequence_and_map_files():
         write(file, cases)
     write("spatial_softmax.json", spatial_softmax())
     write("textcnn.json", textcnn())
+# ---- graphs with branches and batch norm (GoldenGraphTest.java) ----
+#
+# Each case names a small graph that GoldenGraphTest builds with Layers. Its tensors are listed in
+# Hubel's parameter order (node by node; a conv's weight then bias, a batch norm's weight, bias,
+# running_mean, running_var); "buffers" marks the running statistics, which get no gradient and
+# which a training forward pass updates in place: "paramsAfter" holds every tensor after it.
+
+def graph_case(name, graph, config, x, tensors, buffers, fn, training=True):
+    x = x.clone().requires_grad_(True)
+    ts = [t.clone() if buf else t.clone().requires_grad_(True) for t, buf in zip(tensors, buffers)]
+    before = [flat(t) for t in ts]
+    y = fn(x, *ts)
+    gy = torch.randn_like(y)
+    y.backward(gy)
+    return {
+        "name": name, "graph": graph, "config": config, "training": training,
+        "input": list(x.shape[1:]), "n": x.shape[0], "x": flat(x), "params": before,
+        "y": flat(y), "outputShape": list(y.shape[1:]), "gy": flat(gy), "gx": flat(x.grad),
+        "gparams": [flat(torch.zeros_like(t)) if buf else flat(t.grad) for t, buf in zip(ts, buffers)],
+        "paramsAfter": [flat(t) for t in ts],
+    }
+
+
+def bn_tensors(c):
+    """gamma, beta away from 1 and 0, and running statistics away from 0 and 1, so each is seen to act."""
+    return [1 + 0.2 * torch.randn(c), 0.1 * torch.randn(c), 0.3 * torch.randn(c), 0.5 + torch.rand(c)]
+
+
+def bn(x, g, b, rm, rv, training=True):
+    return F.batch_norm(x, rm, rv, g, b, training=training, momentum=0.1, eps=1e-5)
+
+
+def conv_w(f, c, k):
+    return torch.randn(f, c, k, k) / math.sqrt(c * k * k)
+
+
+BN_BUFFERS = [False, False, True, True]
+
+
+def batchnorm_cases():
+    torch.manual_seed(8)
+    out = []
+    for name, shape, training in [("volume 5x6x4, batch 3, training", (3, 4, 5, 6), True),
+                                  ("volume 3x3x2, batch 2, training", (2, 2, 3, 3), True),
+                                  ("volume 4x4x3, batch 2, inference (running statistics)", (2, 3, 4, 4), False),
+                                  ("vector of 5, batch 4, training", (4, 5), True),
+                                  ("vector of 5, batch 3, inference", (3, 5), False),
+                                  ("sequence of 6 positions, 3 channels, batch 2, training", (2, 3, 6), True)]:
+        x = 1.5 * torch.randn(*shape) + 0.7  # mean and spread away from 0 and 1
+        out.append(graph_case(name, "batchNorm", {}, x, bn_tensors(shape[1]), BN_BUFFERS,
+                              lambda x, g, b, rm, rv, t=training: bn(x, g, b, rm, rv, t), training))
+    return out
+
+
+def branch_cases():
+    torch.manual_seed(9)
+    out = []
+    # y = conv(x) + x: the input reaches the output along two paths
+    out.append(graph_case("residual: conv 3x3 pad 1 plus identity, batch 2", "residual", {"filters": 3},
+                          torch.randn(2, 3, 5, 4), [conv_w(3, 3, 3), 0.1 * torch.randn(3)], [False, False],
+                          lambda x, w, b: F.conv2d(x, w, b, padding=1) + x))
+    # ResNet's basic block: conv-BN-relu-conv-BN, plus the identity, relu (convs without bias)
+    t = [conv_w(4, 4, 3)] + bn_tensors(4) + [conv_w(4, 4, 3)] + bn_tensors(4)
+    out.append(graph_case("basic block with identity shortcut, batch 3", "basicBlock", {"filters": 4, "stride": 1},
+                          torch.randn(3, 4, 5, 5), t, [False] + BN_BUFFERS + [False] + BN_BUFFERS,
+                          lambda x, w1, g1, b1, m1, v1, w2, g2, b2, m2, v2:
+                          F.relu(bn(F.conv2d(F.relu(bn(F.conv2d(x, w1, padding=1), g1, b1, m1, v1)), w2, padding=1),
+                                    g2, b2, m2, v2) + x)))
+    # the block that halves the size and widens: 3x3 stride 2 on 6x6 floors to 3x3, as does the 1x1 projection
+    t = [conv_w(6, 4, 3)] + bn_tensors(6) + [conv_w(6, 6, 3)] + bn_tensors(6) + [conv_w(6, 4, 1)] + bn_tensors(6)
+    out.append(graph_case("basic block with projection shortcut, stride 2 on 6x6, batch 2", "basicBlock",
+                          {"filters": 6, "stride": 2}, torch.randn(2, 4, 6, 6), t,
+                          [False] + BN_BUFFERS + [False] + BN_BUFFERS + [False] + BN_BUFFERS,
+                          lambda x, w1, g1, b1, m1, v1, w2, g2, b2, m2, v2, w3, g3, b3, m3, v3:
+                          F.relu(bn(F.conv2d(F.relu(bn(F.conv2d(x, w1, stride=2, padding=1), g1, b1, m1, v1)), w2,
+                                             padding=1), g2, b2, m2, v2)
+                                 + bn(F.conv2d(x, w3, stride=2), g3, b3, m3, v3))))
+    # option A: every second pixel of x, with zero channels before and after, added to a stride-2 conv
+    out.append(graph_case("option A shortcut: 1x1 max pool stride 2 and zero channels, on 5x5, batch 2", "optionA",
+                          {"filters": 6}, torch.randn(2, 2, 5, 5), [conv_w(6, 2, 3)], [False],
+                          lambda x, w: F.conv2d(x, w, stride=2, padding=1) + F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, 2, 2))))
+    # an inception-like module: 1x1, 3x3 pad 1 and a 3x3 max pool (stride 1, pad 1) stacked in depth
+    out.append(graph_case("depth concat of 1x1 conv, 3x3 conv and 3x3 max pool, batch 2", "inception", {},
+                          torch.randn(2, 3, 4, 5), [conv_w(2, 3, 1), 0.1 * torch.randn(2), conv_w(4, 3, 3),
+                                                    0.1 * torch.randn(4)], [False] * 4,
+                          lambda x, w1, b1, w2, b2: torch.cat(
+                              [F.relu(F.conv2d(x, w1, b1)), F.relu(F.conv2d(x, w2, b2, padding=1)),
+                               F.max_pool2d(x, 3, 1, 1)], dim=1)))
+    # r feeds a conv without bias, a conv with bias and an add: its gradient is the sum of all three
+    out.append(graph_case("a node feeding three others, batch 2", "sharedNode", {},
+                          torch.randn(2, 2, 4, 4), [conv_w(3, 2, 3), 0.1 * torch.randn(3), conv_w(3, 3, 1),
+                                                    conv_w(2, 3, 3), 0.1 * torch.randn(2)], [False] * 5,
+                          lambda x, w0, b0, w1, w2, b2: (lambda r: torch.cat(
+                              [F.conv2d(r, w1) + r, F.conv2d(r, w2, b2, padding=1)], dim=1))(
+                              F.relu(F.conv2d(x, w0, b0, padding=1)))))
+    # a node added to itself: dy reaches it twice
+    out.append(graph_case("a node added to itself, batch 2", "selfAdd", {}, torch.randn(2, 2, 3, 3),
+                          [conv_w(2, 2, 3), 0.1 * torch.randn(2)], [False, False],
+                          lambda x, w, b: (lambda c: c + c)(F.conv2d(x, w, b, padding=1))))
+    # global average pooling, then a fully connected layer over the 1x1xC volume
+    out.append(graph_case("global avg pool of 5x6x3 then FC 4, batch 3", "globalAvgPool", {"units": 4},
+                          torch.randn(3, 3, 5, 6), [torch.randn(4, 3) / math.sqrt(3), 0.1 * torch.randn(4)],
+                          [False, False], lambda x, w, b: F.linear(x.mean(dim=(2, 3)), w, b)))
+    return out
+
+
+# ---- torchvision's ResNets: the zoo's wiring, value for value (GoldenGraphTest#resnetMatchesTorchvision) ----
+#
+# Parameter counts cannot tell where a bottleneck block strides (its 1x1 or its 3x3: torchvision
+# "v1.5" strides on the 3x3) nor which way a block's branches are wired; the values can. Weights
+# come from the hash both sides compute, and run in float64. First a training forward pass (batch
+# statistics; it also moves every running statistic), then an inference pass on the running
+# statistics, its loss and backward: the file holds both passes' logits and, for each trainable
+# tensor in order, a hash-weighted projection of its gradient, plus sampled entries of a few.
+# The gradient is taken in inference because in training it is ill-conditioned here: torch's own
+# float32 gradients of ResNet-50's last blocks differ from its float64 ones by 10-30%.
+
+def hash_uniform_array(size, seed):
+    """hash_uniform for i = 0..size-1 at once, in numpy's wrapping 64-bit integers."""
+    x = (np.arange(size, dtype=np.uint64) * np.uint64(0x9E3779B1) + np.uint64((seed * 0x85EBCA77) & M32)) & np.uint64(M32)
+    x ^= x >> np.uint64(16)
+    x = (x * np.uint64(0x7FEB352D)) & np.uint64(M32)
+    x ^= x >> np.uint64(15)
+    x = (x * np.uint64(0x846CA68B)) & np.uint64(M32)
+    x ^= x >> np.uint64(16)
+    return (x >> np.uint64(8)).astype(np.float64) / 16777216.0 * 2.0 - 1.0
+
+
+def hash_fill(shape, seed, scale, offset=0.0):
+    """offset + hash * scale, in double, then rounded to float32 (HashInit on the Java side)."""
+    return torch.from_numpy(offset + hash_uniform_array(math.prod(shape), seed) * scale).float().reshape(shape)
+
+
+def resnet_golden(name, size):
+    import torchvision  # Debian's python3-torchvision
+    assert all(hash_uniform_array(1000, 5)[i] == hash_uniform(i, 5) for i in range(1000))
+    net = getattr(torchvision.models, name)(num_classes=10)
+    named = list(net.named_parameters())
+    with torch.no_grad():
+        for k, (pname, p) in enumerate(named):
+            seed = 300 + k
+            if p.dim() > 1:  # conv and fc weights: He-uniform
+                p.copy_(hash_fill(p.shape, seed, math.sqrt(6.0 / math.prod(p.shape[1:]))))
+            elif pname.endswith("weight"):  # batch norm's scale, near 1
+                p.copy_(hash_fill(p.shape, seed, 0.1, 1.0))
+            else:  # batch norm's shift, the fc's bias
+                p.copy_(hash_fill(p.shape, seed, 0.1))
+    net.double()
+    x = hash_fill((2, 3, size, size), 7, 1.0).double()
+    labels = torch.tensor([3, 8])
+    net.train()
+    with torch.no_grad():
+        train_logits = net(x)
+    net.eval()
+    logits = net(x)
+    loss = F.cross_entropy(logits, labels)
+    loss.backward()
+    checked = {0, 1, len(named) - 2, len(named) - 1}  # first conv and BN, the fc
+    grads = []
+    for k, (pname, p) in enumerate(named):
+        g = p.grad.detach().reshape(-1)
+        r = torch.from_numpy(hash_uniform_array(g.numel(), 500 + k))
+        entry = {"name": pname, "shape": list(p.shape), "projectionSeed": 500 + k,
+                 "projection": float((g * r).sum()), "absSum": float(g.abs().sum())}
+        if k in checked:
+            entry.update(summarise(p.grad, 500 + k))
+        grads.append(entry)
+    return {"model": name, "input": [3, size, size], "n": 2, "inputSeed": 7, "paramSeedBase": 300,
+            "labels": labels.tolist(), "trainingLogits": flat(train_logits), "logits": flat(logits),
+            "loss": float(loss), "grads": grads}
+
+
+def resnet_cases():
+    try:
+        import torchvision  # noqa: F401
+    except ImportError:
+        print("resnet_torchvision.json kept as it is: torchvision is missing (apt-get install python3-torchvision)")
+        return None
+    torch.manual_seed(10)
+    return [resnet_golden("resnet18", 64), resnet_golden("resnet50", 64)]
 
 
 def main():
@@ -388,6 +568,11 @@ def main():
     write("flatten.json", flatten_cases())
     write("softmax_xent.json", softmax_cases())
     write("lenet5.json", lenet5())
+    write("batchnorm.json", batchnorm_cases())
+    write("branches.json", branch_cases())
+    resnets = resnet_cases()
+    if resnets is not None:
+        write("resnet_torchvision.json", resnets)
     write_alexnet_layers()
     write_sequence_and_map_files()
 
@@ -435,6 +620,11 @@ def lrn_cases():
 def write_alexnet_layers():
     write("conv2d_grouped.json", grouped_conv_cases())
     write("lrn.json", lrn_cases())
+    write("batchnorm.json", batchnorm_cases())
+    write("branches.json", branch_cases())
+    resnets = resnet_cases()
+    if resnets is not None:
+        write("resnet_torchvision.json", resnets)
 
 
 if __name__ == "__main__":

@@ -107,4 +107,16 @@ class CliTest {
     assertThat(r.out()).startsWith(title + "\n").contains(line).endsWith(total + "\n");
     assertThat(r.err()).isEmpty();
   }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "resnet20  | ResNet-20  | [8x8x64]    ADD9: BN19 + ADD8, ReLU | Total params: 269,722",
+      "ResNet50  | ResNet-50  | [7x7x2048]    ADD16: BN53 + ADD15, ReLU | Total params: 25,557,032",
+      "googlenet | GoogLeNet  | CONCAT1: CONV4 + CONV6 + CONV8 + CONV9, along the channels | Total params: 6,998,552",
+  })
+  void summaryOfZooModelsWithBranches(String name, String title, String line, String total) {
+    Result r = run("summary", name);
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith(title + "\n").contains(line).endsWith(total + "\n");
+  }
 }

@@ -68,4 +68,9 @@ public final class Elementwise {
       w[i] -= lr * v;
     }
   }
+
+  /** y = a + b over [from, to) (a residual connection). */
+  public static void add(float[] a, float[] b, float[] y, int from, int to) {
+    for (int i = from; i < to; i++) y[i] = a[i] + b[i];
+  }
 }

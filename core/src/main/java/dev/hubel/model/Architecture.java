@@ -88,7 +88,7 @@ public final class Architecture {
     return switch (op) {
       case "input" -> Layers.input(new Shape(a.ints("shape")));
       case "conv2d" -> Layers.conv2d(a.one(in), a.i("filters"), a.i("fh"), a.i("fw"), a.i("stride"), a.i("pad"), a.fit(),
-          a.i("groups", 1));
+          a.i("groups", 1), !a.has("bias") || a.b("bias"));
       case "relu" -> Layers.relu(a.one(in));
       case "maxPool" -> Layers.maxPool(a.one(in), a.i("size"), a.i("stride"), a.i("pad"), a.fit());
       case "avgPool" -> Layers.avgPool(a.one(in), a.i("size"), a.i("stride"), a.i("pad"), a.fit());
@@ -100,7 +100,11 @@ public final class Architecture {
       case "conv1d" -> Layers.conv1d(a.one(in), a.i("filters"), a.i("width"), a.i("stride"), a.i("pad"));
       case "maxOverTime" -> Layers.maxOverTime(a.one(in));
       case "spatialSoftmax" -> Layers.spatialSoftmax(a.one(in));
+      case "batchNorm" -> Layers.batchNorm(a.one(in));
+      case "add" -> Layers.add(a.inputs(in, 2).get(0), in.get(1));
       case "concat" -> Layers.concat(in.toArray(Node[]::new));
+      case "globalAvgPool" -> Layers.globalAvgPool(a.one(in));
+      case "padChannels" -> Layers.padChannels(a.one(in), a.i("before"), a.i("after"));
       default -> throw new ShapeException(a.where + ": unknown layer op '" + op + "'");
     };
   }
@@ -182,6 +186,15 @@ public final class Architecture {
       } catch (IllegalArgumentException e) {
         throw new ShapeException(where + ": 'fit' must be EXACT, FLOOR or CEIL, received " + s);
       }
+    }
+
+    boolean has(String key) {
+      return m.containsKey(key);
+    }
+
+    List<Node> inputs(List<Node> in, int count) {
+      if (in.size() != count) throw new ShapeException(where + ": takes " + count + " inputs, received " + in.size());
+      return in;
     }
   }
 }

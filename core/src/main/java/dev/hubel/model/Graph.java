@@ -25,6 +25,7 @@ final class Graph {
     return switch (kind) {
       case "CONV", "FC" -> "weighted";
       case "MAX POOL", "AVG POOL" -> "pool";
+      case "GLOBAL AVG POOL" -> "pool";
       default -> kind;
     };
   }

@@ -1,6 +1,8 @@
 package dev.hubel.model;
 
+import dev.hubel.op.Add;
 import dev.hubel.op.AvgPool2d;
+import dev.hubel.op.BatchNorm;
 import dev.hubel.op.Concat;
 import dev.hubel.op.Conv1d;
 import dev.hubel.op.Conv2d;
@@ -9,14 +11,17 @@ import dev.hubel.op.Dropout;
 import dev.hubel.op.Embedding;
 import dev.hubel.op.Fit;
 import dev.hubel.op.Flatten;
+import dev.hubel.op.GlobalAvgPool;
 import dev.hubel.op.Lrn;
 import dev.hubel.op.MaxOverTime;
 import dev.hubel.op.MaxPool2d;
+import dev.hubel.op.PadChannels;
 import dev.hubel.op.Relu;
 import dev.hubel.op.SpatialSoftmax;
 import dev.hubel.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The functional builder: each factory takes its input node and the layer's settings, in the
@@ -49,7 +54,15 @@ public final class Layers {
 
   /** Fh x Fw filters; {@code fit} says what to do when the windows do not tile the input exactly. */
   public static Node conv2d(Node x, int filters, int fh, int fw, int stride, int pad, Fit fit) {
-    return conv2d(x, filters, fh, fw, stride, pad, fit, 1);
+    return conv2d(x, filters, fh, fw, stride, pad, fit, 1, true);
+  }
+
+  /**
+   * As above; {@code bias = false} leaves the filters without biases, as before a batch norm, whose
+   * shift would cancel them (ResNet's convolutions).
+   */
+  public static Node conv2d(Node x, int filters, int fh, int fw, int stride, int pad, Fit fit, boolean bias) {
+    return conv2d(x, filters, fh, fw, stride, pad, fit, 1, bias);
   }
 
   public static Node relu(Node x) {
@@ -97,10 +110,18 @@ public final class Layers {
 
   /** The general convolution: Fh x Fw filters, a {@code fit} for windows that do not tile, and groups. */
   public static Node conv2d(Node x, int filters, int fh, int fw, int stride, int pad, Fit fit, int groups) {
-    List<Object> spec = new ArrayList<>(List.of("filters", filters, "fh", fh, "fw", fw, "stride", stride, "pad", pad, "fit", fit));
-    if (groups != 1) spec.addAll(List.of("groups", groups));  // absent means 1, so ungrouped models describe as before
-    return Graph.add("CONV", List.of(x), Architecture.spec("conv2d", spec.toArray()),
-        name -> new Conv2d(name, x.shape(), filters, fh, fw, stride, pad, fit, groups));
+    return conv2d(x, filters, fh, fw, stride, pad, fit, groups, true);
+  }
+
+  /** Every setting of a convolution: window, stride, padding, fit, groups, and whether it has biases. */
+  public static Node conv2d(Node x, int filters, int fh, int fw, int stride, int pad, Fit fit, int groups, boolean bias) {
+    Map<String, Object> spec =
+        Architecture.spec("conv2d", "filters", filters, "fh", fh, "fw", fw, "stride", stride, "pad", pad, "fit", fit);
+    // absent keys mean 1 group and a bias, so models without them describe (and files read) as before
+    if (groups != 1) spec.put("groups", groups);
+    if (!bias) spec.put("bias", false);
+    return Graph.add("CONV", List.of(x), spec,
+        name -> new Conv2d(name, x.shape(), filters, fh, fw, stride, pad, fit, groups, bias));
   }
 
   /**
@@ -153,10 +174,41 @@ public final class Layers {
     return Graph.add("SOFTMAX", List.of(x), Architecture.spec("spatialSoftmax"), name -> new SpatialSoftmax(name, x.shape()));
   }
 
-  /** Joins nodes along the channels: vectors end to end, sequences and volumes in depth. */
+  // ---- graphs with branches (ResNet, GoogLeNet) ----
+
+  /** Batch norm over each channel of a volume, or each feature of a vector; see {@link BatchNorm}. */
+  public static Node batchNorm(Node x) {
+    return Graph.add("BN", List.of(x), Architecture.spec("batchNorm"), name -> new BatchNorm(name, x.shape()));
+  }
+
+  /**
+   * a + b, elementwise, for inputs of the same shape: a residual block's output and its shortcut.
+   * Inputs are named by their rows in the summary (a ReLU folded into its layer's row goes by that layer's name).
+   */
+  public static Node add(Node a, Node b) {
+    return Graph.add("ADD", List.of(a, b), Architecture.spec("add"),
+        name -> new Add(name, Summary.rowName(a), a.shape(), Summary.rowName(b), b.shape()));
+  }
+
+  /**
+   * Joins nodes along the channels: vectors end to end, sequences and volumes in depth (an
+   * inception module's output). Inputs are named by their rows in the summary, as for {@link #add}.
+   */
   public static Node concat(Node... xs) {
     List<Node> in = List.of(xs);
     return Graph.add("CONCAT", in, Architecture.spec("concat"),
-        name -> new Concat(name, in.stream().map(Node::name).toList(), in.stream().map(Node::shape).toList()));
+        name -> new Concat(name, in.stream().map(Summary::rowName).toList(), in.stream().map(Node::shape).toList()));
+  }
+
+  /** The mean of each depth slice: HxWxC to 1x1xC, for any H and W. */
+  public static Node globalAvgPool(Node x) {
+    return Graph.add("GLOBAL AVG POOL", List.of(x), Architecture.spec("globalAvgPool"),
+        name -> new GlobalAvgPool(name, x.shape()));
+  }
+
+  /** Zero channels added before and after the input's (an identity shortcut that widens, He et al.'s option A). */
+  public static Node padChannels(Node x, int before, int after) {
+    return Graph.add("PAD", List.of(x), Architecture.spec("padChannels", "before", before, "after", after),
+        name -> new PadChannels(name, x.shape(), before, after));
   }
 }

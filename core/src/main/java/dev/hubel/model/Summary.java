@@ -59,6 +59,20 @@ final class Summary {
     return null;
   }
 
+  /**
+   * The row of the table that shows a node's output: its own, or for a folded ReLU (or dropout) the
+   * row of the layer it follows. Layers that join branches (ADD, CONCAT) name their inputs by
+   * it, so that "ADD2: BN5 + ADD1" points at rows a reader can find.
+   */
+  static String rowName(Node node) {
+    Node n = node;
+    while (n.id > 0 && (n.op().kind().equals("RELU") || n.op().kind().equals("DROPOUT"))
+        && n.inputs().size() == 1 && n.inputs().get(0).id == n.id - 1) {
+      n = n.inputs().get(0);
+    }
+    return n.name();
+  }
+
   private static String countOf(Param[] params, String formula) {
     long total = 0;
     for (Param p : params) if (p.trainable()) total += p.size();

@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * 2-D convolution: F filters of size Fh x Fw, each over the full depth C of its input, slid at
- * stride S over the input zero-padded by P, plus one bias per filter.
+ * stride S over the input zero-padded by P, plus one bias per filter unless it has none (a
+ * convolution followed by batch norm, as in ResNet: the norm's shift would cancel the bias).
  *
  * <pre>
  *   x  (N, C, H, W)      w  (F, C/G, Fh, Fw)      b  (F)      y  (N, F, Ho, Wo)
@@ -35,21 +36,26 @@ public final class Conv2d implements Op {
   private final Shape in;
   private final Shape out;
   private final int filters, fh, fw, stride, pad, padW, groups;
+  private final boolean bias;
 
   public Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, Fit fit) {
-    this(layer, in, filters, fh, fw, stride, pad, pad, fit, 1);
+    this(layer, in, filters, fh, fw, stride, pad, pad, fit, 1, true);
   }
 
   public Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, Fit fit, int groups) {
-    this(layer, in, filters, fh, fw, stride, pad, pad, fit, groups);
+    this(layer, in, filters, fh, fw, stride, pad, pad, fit, groups, true);
+  }
+
+  public Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, Fit fit, int groups, boolean bias) {
+    this(layer, in, filters, fh, fw, stride, pad, pad, fit, groups, bias);
   }
 
   /** Padding {@code pad} on the top and bottom, {@code padW} on the left and right: Conv1d's (C, 1, L) view pads only along L. */
   Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, int padW, Fit fit) {
-    this(layer, in, filters, fh, fw, stride, pad, padW, fit, 1);
+    this(layer, in, filters, fh, fw, stride, pad, padW, fit, 1, true);
   }
 
-  Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, int padW, Fit fit, int groups) {
+  Conv2d(String layer, Shape in, int filters, int fh, int fw, int stride, int pad, int padW, Fit fit, int groups, boolean bias) {
     if (!in.isVolume()) {
       throw new ShapeException(layer + ": a convolution needs a HxWxC volume as input, received [" + in
           + "]. Put it before any FLATTEN or FC layer.");
@@ -64,6 +70,7 @@ public final class Conv2d implements Op {
     this.stride = stride;
     this.pad = pad;
     this.groups = groups;
+    this.bias = bias;
     this.padW = padW;
     String window = fh + "x" + fw + " filter";
     int ho = OutputSize.of(layer, window, in.toString(), in.h(), fh, stride, pad, fit);
@@ -102,24 +109,24 @@ public final class Conv2d implements Op {
   @Override
   public List<ParamSpec> params() {
     int fanIn = in.c() / groups * fh * fw;
-    return List.of(
-        new ParamSpec(Role.WEIGHT, new Shape(filters, in.c() / groups, fh, fw), fanIn, filters * fh * fw),
-        new ParamSpec(Role.BIAS, Shape.vector(filters), fanIn, filters));
+    ParamSpec weight = new ParamSpec(Role.WEIGHT, new Shape(filters, in.c() / groups, fh, fw), fanIn, filters * fh * fw);
+    if (!bias) return List.of(weight);
+    return List.of(weight, new ParamSpec(Role.BIAS, Shape.vector(filters), fanIn, filters));
   }
 
   @Override
   public String paramFormula() {
-    return "(" + fh + "*" + fw + "*" + in.c() / groups + ")*" + filters + " + " + filters;
+    return "(" + fh + "*" + fw + "*" + in.c() / groups + ")*" + filters + (bias ? " + " + filters : "");
   }
 
   @Override
   public Step compile(Tensor[] inputs, Tensor output, Param[] params, WorkerPool pool) {
-    return new Compiled(inputs[0], output, params[0], params[1], pool);
+    return new Compiled(inputs[0], output, params[0], bias ? params[1] : null, pool);
   }
 
   private final class Compiled implements Step {
     private final Tensor x, y;
-    private final Param w, b;
+    private final Param w, b;  // b: null without bias
     private final WorkerPool pool;
     private final int pieces;
     private final int c = in.c(), h = in.h(), wIn = in.w(), ho = out.h(), wo = out.w();
@@ -145,7 +152,7 @@ public final class Conv2d implements Op {
       this.col = new float[pieces][lowered ? k * hw : 0];
       this.dcol = new float[pieces][lowered && x.grad != null ? k * hw : 0];
       this.dw = new float[pieces][w.size()];
-      this.db = new float[pieces][b.size()];
+      this.db = new float[pieces][b == null ? 0 : b.size()];
     }
 
     /** Where channel group g of image i starts in x (and in x.grad). */
@@ -179,7 +186,7 @@ public final class Conv2d implements Op {
           Gemm.sgemm(false, false, fg, hw, k, w.value(), g * fg * k, k, src, srcOff, hw,
               y.value, i * ys + g * fg * hw, hw, false);
         }
-        Elementwise.addBiasPerRow(y.value, i * ys, filters, hw, b.value());
+        if (b != null) Elementwise.addBiasPerRow(y.value, i * ys, filters, hw, b.value());
       }
     }
 
@@ -189,7 +196,7 @@ public final class Conv2d implements Op {
       pool.run(pieces, backwardTask);
       for (int p = 0; p < pieces; p++) {
         Elementwise.addInto(dw[p], 0, w.grad(), 0, dw[p].length);
-        Elementwise.addInto(db[p], 0, b.grad(), 0, db[p].length);
+        if (b != null) Elementwise.addInto(db[p], 0, b.grad(), 0, db[p].length);
       }
     }
 
@@ -199,7 +206,7 @@ public final class Conv2d implements Op {
       java.util.Arrays.fill(dwp, 0f);
       java.util.Arrays.fill(dbp, 0f);
       for (int i = splitStart(piece, pieces, n); i < splitStart(piece + 1, pieces, n); i++) {
-        Elementwise.sumRowsInto(y.grad, i * ys, filters, hw, dbp);
+        if (b != null) Elementwise.sumRowsInto(y.grad, i * ys, filters, hw, dbp);
         for (int g = 0; g < groups; g++) {
           float[] src = columns(piece, i, g);
           int srcOff = lowered ? 0 : groupStart(i, g);

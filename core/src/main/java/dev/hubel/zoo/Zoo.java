@@ -45,6 +45,19 @@ public final class Zoo {
     MODELS.put("alexnet", o -> AlexNet.build(o.classesOr(1000), o.inputOr(Shape.chw(3, 227, 227)), false));
     MODELS.put("alexnet-two-towers", o -> AlexNet.build(o.classesOr(1000), o.inputOr(Shape.chw(3, 227, 227)), true));
     MODELS.put("vgg16", o -> Vgg16.build(o.classesOr(1000), o.inputOr(Shape.chw(3, 224, 224))));
+    Shape imagenet = Shape.chw(3, 224, 224), cifar = Shape.chw(3, 32, 32);
+    MODELS.put("googlenet", o -> GoogLeNet.build(o.classesOr(1000), o.inputOr(imagenet)));
+    // ResNet for ImageNet (torchvision's), and for CIFAR-10 (He et al. 2016, sec. 4.2)
+    MODELS.put("resnet18", o -> ResNet.resnet18(o.classesOr(1000), o.inputOr(imagenet)));
+    MODELS.put("resnet34", o -> ResNet.resnet34(o.classesOr(1000), o.inputOr(imagenet)));
+    MODELS.put("resnet50", o -> ResNet.resnet50(o.classesOr(1000), o.inputOr(imagenet)));
+    MODELS.put("resnet101", o -> ResNet.resnet101(o.classesOr(1000), o.inputOr(imagenet)));
+    MODELS.put("resnet152", o -> ResNet.resnet152(o.classesOr(1000), o.inputOr(imagenet)));
+    MODELS.put("resnet20", o -> CifarResNet.resnet20(o.classesOr(10), o.inputOr(cifar)));
+    MODELS.put("resnet32", o -> CifarResNet.resnet32(o.classesOr(10), o.inputOr(cifar)));
+    MODELS.put("resnet44", o -> CifarResNet.resnet44(o.classesOr(10), o.inputOr(cifar)));
+    MODELS.put("resnet56", o -> CifarResNet.resnet56(o.classesOr(10), o.inputOr(cifar)));
+    MODELS.put("resnet110", o -> CifarResNet.resnet110(o.classesOr(10), o.inputOr(cifar)));
     MODELS.put("textcnn", o -> {
       Shape in = o.inputOr(Shape.vector(56));
       if (in.rank() != 1) throw new ShapeException("textcnn takes a vector of token ids, received [" + in + "]");

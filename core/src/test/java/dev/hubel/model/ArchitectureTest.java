@@ -106,4 +106,17 @@ class ArchitectureTest {
     Node x = input(2, 6, 6);
     assertRoundTrips(Model.of("map", spatialSoftmax(conv2d(concat(conv2d(x, 3, 3, 1, 1), x), 1, 1, 1, 0))));
   }
+
+  @Test
+  void layersOfGraphsWithBranchesRoundTrip() {
+    Node x = input(3, 8, 8);
+    Node c = relu(batchNorm(conv2d(x, 4, 3, 3, 2, 1, Fit.FLOOR, false)));      // no bias: spec says so
+    Node s = padChannels(maxPool(x, 1, 2, 0, Fit.FLOOR), 0, 1);
+    Node y = concat(add(c, s), conv2d(c, 2, 1, 1, 0));
+    y = batchNorm(dense(globalAvgPool(y), 5));
+    Model m = Model.of("branches", y);
+    assertRoundTrips(m);
+    assertThat(Architecture.describe(m).get(1)).containsEntry("bias", false);
+    assertThat(Architecture.describe(m).get(7)).as("CONV2").doesNotContainKey("bias");  // with bias: written as before the option
+  }
 }

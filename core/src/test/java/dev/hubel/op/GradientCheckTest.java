@@ -1,6 +1,8 @@
 package dev.hubel.op;
 
+import static dev.hubel.model.Layers.add;
 import static dev.hubel.model.Layers.avgPool;
+import static dev.hubel.model.Layers.batchNorm;
 import static dev.hubel.model.Layers.concat;
 import static dev.hubel.model.Layers.conv1d;
 import static dev.hubel.model.Layers.conv2d;
@@ -8,10 +10,12 @@ import static dev.hubel.model.Layers.dense;
 import static dev.hubel.model.Layers.dropout;
 import static dev.hubel.model.Layers.embedding;
 import static dev.hubel.model.Layers.flatten;
+import static dev.hubel.model.Layers.globalAvgPool;
 import static dev.hubel.model.Layers.input;
 import static dev.hubel.model.Layers.lrn;
 import static dev.hubel.model.Layers.maxOverTime;
 import static dev.hubel.model.Layers.maxPool;
+import static dev.hubel.model.Layers.padChannels;
 import static dev.hubel.model.Layers.relu;
 import static dev.hubel.model.Layers.spatialSoftmax;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -135,6 +139,34 @@ class GradientCheckTest {
       Node three = maxOverTime(relu(conv1d(words, 3, 3, 1, 1)));
       return dense(concat(two, three), 2);
     }, true, 5));
+    // graphs with branches and batch norm (ResNet, GoogLeNet)
+    t.add(new Case("conv 3x3 without bias on 5x5, batch 2", 2,
+        () -> conv2d(input(2, 5, 5), 3, 3, 3, 1, 1, Fit.EXACT, false), false));
+    t.add(new Case("residual add: conv(x) + x, batch 2", 2, () -> {
+      Node x = input(2, 4, 5);
+      return add(conv2d(x, 2, 3, 1, 1), x);
+    }, false));
+    t.add(new Case("a node added to itself", 1, () -> {
+      Node c = conv2d(input(2, 3, 3), 2, 3, 1, 1);
+      return add(c, c);
+    }, false));
+    t.add(new Case("depth concat of conv 1x1, the input and a max pool, batch 2", 2, () -> {
+      Node x = input(2, 4, 4);
+      return concat(conv2d(x, 3, 1, 1, 0), x, maxPool(x, 3, 1, 1, Fit.EXACT));
+    }, false));
+    t.add(new Case("global avg pool of 3x4x3, batch 2", 2, () -> globalAvgPool(input(3, 3, 4)), false));
+    t.add(new Case("zero channels 1 before, 2 after, batch 2", 2, () -> padChannels(input(2, 3, 3), 1, 2), false));
+    t.add(new Case("batch norm of a 3x4x2 volume, batch 3", 3, () -> batchNorm(input(2, 3, 4)), false));
+    t.add(new Case("batch norm of a vector of 4, batch 5", 5, () -> batchNorm(input(Shape.vector(4))), false));
+    t.add(new Case("batch norm of a sequence, 3 channels of 5 positions, batch 2", 2, () -> batchNorm(input(new Shape(3, 5))), false));
+    // batch norm is smooth but curved, which the kink test would take for kinks: this block leaves out its ReLUs
+    t.add(new Case("residual block: conv-BN-conv-BN + projection-BN, then global pool and FC, batch 2", 2, () -> {
+      Node x = input(2, 6, 6);
+      Node y = batchNorm(conv2d(x, 3, 3, 3, 2, 1, Fit.FLOOR, false));
+      y = batchNorm(conv2d(y, 3, 3, 3, 1, 1, Fit.EXACT, false));
+      Node s = batchNorm(conv2d(x, 3, 1, 1, 2, 0, Fit.FLOOR, false));
+      return dense(globalAvgPool(add(y, s)), 2);
+    }, false));
     return t.stream().map(c -> Arguments.of(c));
   }
 

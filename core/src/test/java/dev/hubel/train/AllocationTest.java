@@ -1,11 +1,16 @@
 package dev.hubel.train;
 
+import static dev.hubel.model.Layers.add;
+import static dev.hubel.model.Layers.batchNorm;
+import static dev.hubel.model.Layers.concat;
 import static dev.hubel.model.Layers.conv2d;
 import static dev.hubel.model.Layers.dense;
 import static dev.hubel.model.Layers.dropout;
+import static dev.hubel.model.Layers.globalAvgPool;
 import static dev.hubel.model.Layers.input;
 import static dev.hubel.model.Layers.lrn;
 import static dev.hubel.model.Layers.maxPool;
+import static dev.hubel.model.Layers.padChannels;
 import static dev.hubel.model.Layers.relu;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +20,7 @@ import dev.hubel.model.Init;
 import dev.hubel.model.Model;
 import dev.hubel.model.Node;
 import dev.hubel.model.Plan;
+import dev.hubel.op.Fit;
 import dev.hubel.zoo.LeNet5;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -128,5 +134,15 @@ class AllocationTest {
     }
     assertThat(caller + workers).as("%s: bytes allocated over 50 steps: %d on the calling thread, %d on the workers",
         model.name(), caller, workers).isLessThan(1024);
+  }
+
+  /** ResNet's and GoogLeNet's layers on LeNet's 32x32 input: batch norm, add, zero channels, concat, global pooling. */
+  @Test
+  void aWarmTrainingStepThroughBranchesAllocatesNothing() {
+    Node x = relu(batchNorm(conv2d(input(1, 32, 32), 4, 3, 3, 2, 1, Fit.FLOOR, false)));  // 16x16x4
+    Node y = batchNorm(conv2d(x, 8, 3, 3, 2, 1, Fit.FLOOR, false));                       // 8x8x8
+    x = relu(add(y, padChannels(maxPool(x, 1, 2, 0, Fit.FLOOR), 2, 2)));                  // 8x8x8, option A shortcut
+    x = concat(relu(conv2d(x, 4, 1, 1, 0)), maxPool(x, 3, 1, 1, Fit.EXACT));              // 8x8x12
+    assertWarmStepsAllocateNothing(Model.of("ResNet's and GoogLeNet's layers", dense(globalAvgPool(x), 10)).initialize(Init.HE, 1));
   }
 }

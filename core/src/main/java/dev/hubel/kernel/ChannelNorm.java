@@ -1,0 +1,83 @@
+package dev.hubel.kernel;
+
+/**
+ * Batch normalisation's loops, one channel at a time: a channel's values are n blocks of
+ * {@code plane} floats, one block per example, {@code channels * plane} apart (NCHW; a vector of
+ * features is the case plane = 1). A caller that splits work by channel owns everything it writes,
+ * so results do not depend on how channels are spread over threads.
+ *
+ * <pre>
+ *   xhat = (x - mean) * invstd        y = gamma * xhat + beta        M = n * plane values
+ * </pre>
+ * Sums run in double: a channel of a large batch adds up hundreds of thousands of floats.
+ */
+public final class ChannelNorm {
+  private ChannelNorm() {}
+
+  /** mean[ch] and the biased variance var[ch] (divided by M) of one channel, in two passes. */
+  public static void statistics(float[] x, int n, int channels, int plane, int ch, float[] mean, float[] var) {
+    int stride = channels * plane;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      int base = i * stride + ch * plane;
+      for (int j = 0; j < plane; j++) sum += x[base + j];
+    }
+    double m = sum / ((double) n * plane);
+    double squares = 0;
+    for (int i = 0; i < n; i++) {
+      int base = i * stride + ch * plane;
+      for (int j = 0; j < plane; j++) {
+        double d = x[base + j] - m;
+        squares += d * d;
+      }
+    }
+    mean[ch] = (float) m;
+    var[ch] = (float) (squares / ((double) n * plane));
+  }
+
+  /** y = (x - mean) * (gamma * invstd) + beta over one channel. */
+  public static void normalize(float[] x, float[] y, int n, int channels, int plane, int ch,
+                               float mean, float invstd, float gamma, float beta) {
+    int stride = channels * plane;
+    float a = gamma * invstd;
+    for (int i = 0; i < n; i++) {
+      int base = i * stride + ch * plane;
+      for (int j = 0; j < plane; j++) y[base + j] = (x[base + j] - mean) * a + beta;
+    }
+  }
+
+  /**
+   * Backward over one channel. dgamma[ch] += sum(dy * xhat); dbeta[ch] += sum(dy); and, when dx is
+   * not null, dx += gamma * invstd * (dy - sum(dy) / M - xhat * sum(dy * xhat) / M) if the mean and
+   * invstd were the batch's own ({@code batchStatistics}), else dx += gamma * invstd * dy (running
+   * statistics are constants of the forward pass).
+   */
+  public static void backward(float[] x, float[] dy, float[] dx, int n, int channels, int plane, int ch,
+                              float mean, float invstd, float gamma, boolean batchStatistics,
+                              float[] dgamma, float[] dbeta) {
+    int stride = channels * plane;
+    double sumDy = 0, sumDyXhat = 0;
+    for (int i = 0; i < n; i++) {
+      int base = i * stride + ch * plane;
+      for (int j = 0; j < plane; j++) {
+        float g = dy[base + j];
+        sumDy += g;
+        sumDyXhat += g * ((x[base + j] - mean) * invstd);
+      }
+    }
+    dgamma[ch] += (float) sumDyXhat;
+    dbeta[ch] += (float) sumDy;
+    if (dx == null) return;
+    float a = gamma * invstd;
+    double count = (double) n * plane;
+    float meanDy = batchStatistics ? (float) (sumDy / count) : 0f;
+    float meanDyXhat = batchStatistics ? (float) (sumDyXhat / count) : 0f;
+    for (int i = 0; i < n; i++) {
+      int base = i * stride + ch * plane;
+      for (int j = 0; j < plane; j++) {
+        float xhat = (x[base + j] - mean) * invstd;
+        dx[base + j] += a * (dy[base + j] - meanDy - xhat * meanDyXhat);
+      }
+    }
+  }
+}

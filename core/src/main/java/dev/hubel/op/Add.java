@@ -1,0 +1,76 @@
+package dev.hubel.op;
+
+import static dev.hubel.kernel.WorkerPool.splitStart;
+
+import dev.hubel.kernel.Elementwise;
+import dev.hubel.kernel.WorkerPool;
+import dev.hubel.tensor.Param;
+import dev.hubel.tensor.Shape;
+import dev.hubel.tensor.ShapeException;
+import dev.hubel.tensor.Tensor;
+
+/**
+ * y = a + b, elementwise: where a residual block's shortcut joins its output [He et al., 2015].
+ * The backward pass hands dy to both inputs, so a node that feeds the block and its shortcut
+ * receives the sum of both paths' gradients.
+ */
+public final class Add implements Op {
+  private final String aName, bName;
+  private final Shape shape;
+
+  public Add(String layer, String aName, Shape a, String bName, Shape b) {
+    if (!a.equals(b)) {
+      throw new ShapeException(layer + ": only inputs of the same shape can be added, received " + aName + " [" + a
+          + "] and " + bName + " [" + b + "]. A shortcut across a change of size or depth needs a projection"
+          + " (a 1x1 convolution at the block's stride) or zero padding to match.");
+    }
+    this.aName = aName;
+    this.bName = bName;
+    this.shape = a;
+  }
+
+  @Override
+  public String kind() {
+    return "ADD";
+  }
+
+  @Override
+  public Shape outputShape() {
+    return shape;
+  }
+
+  @Override
+  public String describe() {
+    return aName + " + " + bName;
+  }
+
+  @Override
+  public Step compile(Tensor[] inputs, Tensor output, Param[] params, WorkerPool pool) {
+    Tensor a = inputs[0], b = inputs[1];
+    int size = shape.size();
+    int pieces = pool.threads();
+    return new Step() {
+      private int count;
+      private final WorkerPool.Task fwd = p ->
+          Elementwise.add(a.value, b.value, output.value, splitStart(p, pieces, count), splitStart(p + 1, pieces, count));
+      // y = a + b  =>  da += dy ; db += dy  (the same array twice when a node is added to itself)
+      private final WorkerPool.Task bwd = p -> {
+        int from = splitStart(p, pieces, count), to = splitStart(p + 1, pieces, count);
+        if (a.grad != null) Elementwise.addInto(output.grad, from, a.grad, from, to - from);
+        if (b.grad != null) Elementwise.addInto(output.grad, from, b.grad, from, to - from);
+      };
+
+      @Override
+      public void forward(int n, boolean training) {
+        count = n * size;
+        pool.run(pieces, fwd);
+      }
+
+      @Override
+      public void backward(int n) {
+        count = n * size;
+        pool.run(pieces, bwd);
+      }
+    };
+  }
+}
