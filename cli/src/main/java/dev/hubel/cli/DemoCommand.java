@@ -40,6 +40,10 @@ final class DemoCommand implements Runnable {
   public void run() {
     threads.apply();
     TrainConfig cfg = new TrainConfig(epochs, BATCH, LR, 0.9f, 5e-4f, LR_DECAY, seed, 0.1, dev.hubel.data.Augmentation.NONE, true);
+    if (!java.nio.file.Files.isDirectory(data)) {
+      throw new dev.hubel.data.DataException("Fashion-MNIST directory " + data + " not found; expected the Fashion-MNIST IDX"
+          + " files from Debian's dataset-fashion-mnist: " + FashionMnist.INSTALL);
+    }
     String source = data.equals(FashionMnist.DEFAULT_DIR) ? "fashion-mnist" : data.toString();
     new TrainingJob(System.out).start(new JobSpec("lenet5", source, 0.2, false, null, null), cfg, runs, null);
   }

@@ -119,4 +119,23 @@ class CliTest {
     assertThat(r.code()).isZero();
     assertThat(r.out()).startsWith(title + "\n").contains(line).endsWith(total + "\n");
   }
+
+  @ParameterizedTest(name = "summary {0}")
+  @CsvSource(delimiter = '|', value = {
+      "resnet20 --classes 100               | [100]       FC20: 100 neurons (class scores)  | Total params: 275,572",
+      "lenet5 --input 1x28x28 --classes 3   | CONV1: 6 5x5 filters at stride 1, pad 2, ReLU  | Total params: 61,111",
+  })
+  void summaryTakesTheClassesAndInputAUserNeeds(String args, String line, String total) {
+    Result r = run(("summary " + args.trim()).split(" +"));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains(line.trim()).endsWith(total.trim() + "\n");
+  }
+
+  @Test
+  void anInputTooSmallForTheNetworkSaysWhichLayerRunsOutOfPixels() {
+    Result r = run("summary", "googlenet", "--input", "3x32x32");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("GoogLeNet cannot take a [32x32x3] input").contains("MAX POOL11").contains("runs out of pixels");
+    assertNoStackTrace(r);
+  }
 }
