@@ -126,8 +126,13 @@ final class TrainingJob {
         run.model().name(), run.model().paramCount(), spec.data(), run.split().train().length,
         run.split().validation().length, p.test().size());
     out.printf(Locale.ROOT, "%d epochs, batch %d, SGD lr %s%s momentum %s weight decay %s, augmentation %s, seed %d, %d threads%n",
-        c.epochs(), c.batch(), c.learningRate(), c.lrDecay() == 1f ? "" : " (x" + c.lrDecay() + " per epoch)",
-        c.momentum(), c.weightDecay(), c.augmentation(), c.seed(), WorkerPool.shared().threads());
+        c.epochs(), c.batch(), plain(c.learningRate()), c.lrDecay() == 1f ? "" : " (x" + plain(c.lrDecay()) + " per epoch)",
+        plain(c.momentum()), plain(c.weightDecay()), c.augmentation(), c.seed(), WorkerPool.shared().threads());
+  }
+
+  /** 5.0E-4 as 0.0005: the float's shortest decimal, without an exponent. */
+  private static String plain(float v) {
+    return new java.math.BigDecimal(Float.toString(v)).toPlainString();
   }
 
   /** Metrics before the checkpoint: a run killed between the two redoes that epoch, never skips one. */

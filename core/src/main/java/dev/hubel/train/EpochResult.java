@@ -22,6 +22,11 @@ public record EpochResult(int epoch, int epochs, double loss, double accuracy, d
         ? String.format(Locale.ROOT, "  val loss %.4f  val accuracy %.2f%%", validationLoss, 100 * validationAccuracy)
         : "";
     return String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  accuracy %.2f%%%s  lr %s  %,.0f images/s  %.1f s",
-        epoch, epochs, loss, 100 * accuracy, val, learningRate, imagesPerSecond, seconds);
+        epoch, epochs, loss, 100 * accuracy, val, threeDigits(learningRate), imagesPerSecond, seconds);
+  }
+
+  /** 0.0112499995 as 0.0112: a decayed learning rate's float noise is not worth a reader's time. */
+  static String threeDigits(float v) {
+    return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
   }
 }
