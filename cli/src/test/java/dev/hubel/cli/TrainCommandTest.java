@@ -158,4 +158,36 @@ class TrainCommandTest {
     assertThat(r.err()).contains(expected.trim());
     assertThat(r.err()).doesNotContain("\tat ");
   }
+
+  /** Zoo models beyond LeNet train from the command line on the formats they take: an image folder, a TSV of sentences. */
+  @Test
+  void resnet20TrainsOnAnImageFolderAndTextCnnOnSentences() throws IOException {
+    Path folder = tmp.resolve("pictures");
+    SplittableRandom rnd = new SplittableRandom(3);
+    for (String cls : List.of("dark", "light")) {
+      Files.createDirectories(folder.resolve(cls));
+      for (int i = 0; i < 12; i++) {
+        BufferedImage img = new BufferedImage(20, 16, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 16; y++) for (int x = 0; x < 20; x++) {
+          int v = (cls.equals("dark") ? 40 : 200) + rnd.nextInt(40);
+          img.setRGB(x, y, v << 16 | v << 8 | v);
+        }
+        ImageIO.write(img, "png", folder.resolve(cls).resolve(i + ".png").toFile());
+      }
+    }
+    Result images = run("train", "resnet20", "--data", folder.toString(), "--input", "3x32x32", "--epochs", "1",
+        "--batch", "8", "--runs", tmp.resolve("runs").toString(), "--name", "resnet20-pictures");
+    assertThat(images.code()).as(images.err()).isZero();
+    assertThat(images.out()).contains("ResNet-20").contains("test accuracy:");
+
+    StringBuilder tsv = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      tsv.append(i % 2 == 0 ? "good\ta fine and lovely film number " : "bad\ta dull and awful film number ").append(i).append('\n');
+    }
+    Path sentences = Files.writeString(tmp.resolve("reviews.tsv"), tsv);
+    Result text = run("train", "textcnn", "--data", sentences.toString(), "--epochs", "2", "--batch", "8",
+        "--runs", tmp.resolve("runs").toString(), "--name", "textcnn-reviews");
+    assertThat(text.code()).as(text.err()).isZero();
+    assertThat(text.out()).contains("TextCNN").contains("test accuracy:");
+  }
 }
