@@ -277,7 +277,17 @@ public final class Dashboard implements AutoCloseable {
   String pause() {
     requireLive("pause");
     control.pause();
-    status("paused", "paused before the next batch");
+    status("paused", "pausing after the batch under way");
+    try {
+      control.betweenBatches(run -> {  // runs once the pause has taken hold: the page gets the exact step
+        Status o = state.status();
+        status(new Status("paused", o.epoch(), o.epochs(), o.batch(), o.batches(), run.iteration(), o.imagesPerSecond(),
+            o.secondsLeft(), o.learningRate(), "paused at step " + run.iteration()));
+        return null;
+      });
+    } catch (IllegalStateException busy) {
+      // requests are queued already; the progress updates will carry the step
+    }
     return "paused";
   }
 

@@ -277,8 +277,7 @@ function predictDrawing() {
 }
 
 async function predict(body, type) {
-  $('try-message').textContent = 'predicting…';
-  $('try-message').className = 'note';
+  $('prediction').replaceChildren(el('p', { id: 'try-message', class: 'note', text: 'predicting…' }));
   try {
     const p = await post('/api/predict', body, type || 'application/octet-stream');
     S.prediction = p;
