@@ -46,6 +46,7 @@ final class Inspector implements AutoCloseable {
   /** Examples counted into the confusion matrix when it is computed here (not taken from the run's validation). */
   static final int CONFUSION_MAX = 1000;
   private static final long MIN_INTERVAL_NANOS = 2_000_000_000L;
+  private static final long PLAN_BYTES = 64L << 20;
 
   /** Which examples the page shows, and from what part of the data they come ("test", "validation", "training"). */
   record Examples(Dataset data, int[] indices, String source) {}
@@ -77,11 +78,22 @@ final class Inspector implements AutoCloseable {
             Consumer<Inspection> onInspection, Consumer<Confusion> onConfusion) {
     this.copy = own ? model : Architecture.rebuild(model.name(), Architecture.describe(model));
     if (!own) copyWeights(model);
-    this.plan = copy.compile(GRID + 8, new WorkerPool(1));
+    this.plan = copy.compile(batchFor(copy), new WorkerPool(1));
     this.examples = examples;
     this.classNames = List.copyOf(classNames);
     this.onInspection = onInspection;
     this.onConfusion = onConfusion;
+  }
+
+  /**
+   * Examples the copy runs at once: up to 32, fewer for big networks, so that the copy's buffers
+   * (values and gradients of every layer) stay near 64 MiB: VGG-16 at 224x224
+   * runs one at a time.
+   */
+  static int batchFor(Model model) {
+    long perExample = 0;
+    for (Node n : model.nodes()) perExample += 2L * Float.BYTES * n.shape().size();
+    return (int) Math.clamp(PLAN_BYTES / Math.max(1, perExample), 1, 32);
   }
 
   /** Asks for an inspection at the next chance (a page opened, an epoch ended). */
@@ -171,9 +183,12 @@ final class Inspector implements AutoCloseable {
       activations = activations();
       sample = example(examples.data(), first, 0);
       int n = Math.min(GRID, examples.indices().length);
-      load(examples.data(), examples.indices(), 0, n);
-      plan.forward(n, false);
-      for (int r = 0; r < n; r++) grid.add(example(examples.data(), examples.indices()[r], r));
+      for (int from = 0; from < n; from += plan.batch()) {
+        int count = Math.min(plan.batch(), n - from);
+        load(examples.data(), examples.indices(), from, count);
+        plan.forward(count, false);
+        for (int r = 0; r < count; r++) grid.add(example(examples.data(), examples.indices()[from + r], r));
+      }
     }
     return new Inspection(version, step, epoch, examples == null ? null : examples.source(), sample, activations, filters(), grid);
   }
