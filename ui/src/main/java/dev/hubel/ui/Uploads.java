@@ -23,16 +23,34 @@ import javax.imageio.stream.ImageInputStream;
 final class Uploads {
   static final int MAX_BYTES = 4 << 20;
   static final int MAX_SIDE = 8192;
+  static final long DRAIN_BYTES = 64L << 20;
 
   private Uploads() {}
 
-  /** Reads at most {@link #MAX_BYTES} from the body; refuses a longer one without reading it all. */
+  /**
+   * Reads at most {@link #MAX_BYTES} from the body and refuses a longer one, keeping none of it.
+   * The rest is read and dropped up to {@link #DRAIN_BYTES}, so that the client, still sending,
+   * gets the refusal rather than a reset connection.
+   */
   static byte[] read(InputStream body, long declaredLength) throws IOException {
-    if (declaredLength > MAX_BYTES) throw tooLarge(declaredLength + " bytes");
+    if (declaredLength > MAX_BYTES) {
+      drain(body);
+      throw tooLarge(declaredLength + " bytes");
+    }
     byte[] bytes = body.readNBytes(MAX_BYTES + 1);
-    if (bytes.length > MAX_BYTES) throw tooLarge("more than " + MAX_BYTES + " bytes");
+    if (bytes.length > MAX_BYTES) {
+      drain(body);
+      throw tooLarge("more than " + MAX_BYTES + " bytes");
+    }
     if (bytes.length == 0) throw new Refusal(400, "the upload is empty; send a PNG or JPEG image");
     return bytes;
+  }
+
+  /** Reads and drops what is left of a refused body, up to {@link #DRAIN_BYTES}; past that the connection is cut. */
+  static void drain(InputStream body) throws IOException {
+    long left = DRAIN_BYTES;
+    byte[] sink = new byte[64 << 10];
+    for (int n; left > 0 && (n = body.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) left -= n;
   }
 
   private static Refusal tooLarge(String size) {

@@ -166,9 +166,11 @@ final class WebServer implements AutoCloseable {
 
   /** A control's body: empty, or at most a small JSON object, never read past {@value #MAX_CONTROL_BYTES} bytes. */
   private static byte[] readControl(HttpExchange ex) throws IOException {
-    if (contentLength(ex) > MAX_CONTROL_BYTES) throw new Refusal(413, "a control request's body is at most " + MAX_CONTROL_BYTES + " bytes");
-    byte[] body = ex.getRequestBody().readNBytes(MAX_CONTROL_BYTES + 1);
-    if (body.length > MAX_CONTROL_BYTES) throw new Refusal(413, "a control request's body is at most " + MAX_CONTROL_BYTES + " bytes");
+    byte[] body = contentLength(ex) > MAX_CONTROL_BYTES ? null : ex.getRequestBody().readNBytes(MAX_CONTROL_BYTES + 1);
+    if (body == null || body.length > MAX_CONTROL_BYTES) {
+      Uploads.drain(ex.getRequestBody());
+      throw new Refusal(413, "a control request's body is at most " + MAX_CONTROL_BYTES + " bytes");
+    }
     return body;
   }
 

@@ -223,10 +223,10 @@ async function post(path, body, type) {
   return data;
 }
 
+// What a control did comes back as a status event, in order with the run's own updates; only a refusal is shown from here.
 async function control(path, body, type) {
   try {
-    const r = await post(path, body, type);
-    $('message').textContent = r.message;
+    await post(path, body, type);
   } catch (e) {
     $('message').textContent = e.message;
   }
