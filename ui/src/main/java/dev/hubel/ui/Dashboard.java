@@ -62,6 +62,7 @@ public final class Dashboard implements AutoCloseable {
   private volatile Path saveDir = Path.of(".");
   private volatile String title;
   private volatile SavedRun saved;
+  private volatile long generation;
 
   private Dashboard(InetAddress address, int port, long progressNanos) {
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0 (any free one) to 65535, received " + port);
@@ -229,7 +230,12 @@ public final class Dashboard implements AutoCloseable {
   void show(Model model, boolean own, Inspector.Examples examples, List<String> classes, String dataset, Integer epochs,
             Integer batch, boolean live) {
     Inspector old = inspector;
-    inspector = new Inspector(model, own, examples, classes, this::inspection, this::confusion);
+    long mine = ++generation;  // a replaced inspector's late results must not cover the new one's
+    inspector = new Inspector(model, own, examples, classes, i -> {
+      if (generation == mine) inspection(i);
+    }, c -> {
+      if (generation == mine) confusion(c);
+    });
     if (old != null) old.close();
     String name = title != null ? title : model.name();
     state.run(new Run(name, model.name(), model.paramCount(), model.inputShape().toString(), dataset, classes, epochs, batch,

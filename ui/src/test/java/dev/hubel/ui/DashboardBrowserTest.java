@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -75,11 +76,14 @@ class DashboardBrowserTest {
   }
 
   private static <T> T waitUntil(String what, Function<WebDriver, T> condition) {
-    return new WebDriverWait(browser, Duration.ofSeconds(60)).withMessage(what).pollingEvery(Duration.ofMillis(50)).until(condition);
+    return new WebDriverWait(browser, Duration.ofSeconds(60)).withMessage(what).pollingEvery(Duration.ofMillis(50))
+        .ignoring(StaleElementReferenceException.class).until(condition);
   }
 
+  /** The element's text now, read in the page: an element the page has just replaced is never "stale" this way. */
   private static String text(String id) {
-    return browser.findElement(By.id(id)).getText();
+    Object t = js("const e = document.getElementById(arguments[0]); return e ? e.textContent : null;", id);
+    return t == null ? "" : t.toString();
   }
 
   @Test
@@ -94,7 +98,7 @@ class DashboardBrowserTest {
     assertThat(text("title")).isEqualTo("LeNet-5");
     assertThat(browser.findElements(By.cssSelector("#layers tbody tr"))).hasSize(run.model().nodes().size());
     assertThat(text("layers")).contains("CONV1").contains("[28x28x6]").contains("156");
-    assertThat(browser.findElement(By.id("pause")).getText()).isEqualTo("Resume");
+    assertThat(text("pause")).isEqualTo("Resume");
     assertThat(number("return window.hubel.points.length")).isZero();
 
     browser.findElement(By.id("pause")).click();  // resume: training starts
@@ -104,7 +108,7 @@ class DashboardBrowserTest {
     waitUntil("the loss chart draws them", d -> number("return window.hubel.charts['loss-chart'].data[0].length") > some);
 
     browser.findElement(By.id("pause")).click();
-    waitUntil("the page says paused", d -> text("phase").equals("paused") && browser.findElement(By.id("pause")).getText().equals("Resume"));
+    waitUntil("the page says paused", d -> text("phase").equals("paused") && text("pause").equals("Resume"));
     waitUntil("the pause takes hold after the batch under way", d -> text("message").startsWith("paused at step "));
     String stepAtPause = text("step");
     assertThat(text("message")).isEqualTo("paused at step " + stepAtPause);
