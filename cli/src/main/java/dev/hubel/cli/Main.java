@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hubel", mixinStandardHelpOptions = true, version = "hubel 0.1.0",
     description = "Convolutional neural networks in pure Java.",
     subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class,
-        BenchCommand.class, CommandLine.HelpCommand.class})
+        BenchCommand.class, UiCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec

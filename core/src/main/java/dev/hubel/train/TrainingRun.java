@@ -38,6 +38,7 @@ public final class TrainingRun {
   private final List<RunListener> listeners = new ArrayList<>();
   private final List<EpochResult> history = new ArrayList<>();
   private LearningRateSchedule schedule;
+  private TrainingControl control;
   private boolean prefetch = true;
   private int completed;
   private boolean trained;
@@ -80,6 +81,12 @@ public final class TrainingRun {
         hook.accept(end);
       }
     });
+  }
+
+  /** Lets {@code control} pause the run, change its learning rate and run tasks between batches (the dashboard's buttons). */
+  public TrainingRun control(TrainingControl control) {
+    this.control = control;
+    return this;
   }
 
   /** Batches prepared on a background thread (default) or by the training thread; the results are the same. */
@@ -151,6 +158,7 @@ public final class TrainingRun {
     p.startNanos = System.nanoTime();
     batches.begin(epoch);
     for (Batch b; (b = batches.next()) != null; ) {
+      if (control != null) control.beforeBatch(this, p);
       int n = b.count();
       System.arraycopy(b.images(), 0, plan.input(), 0, n * per);
       float loss = plan.trainStep(n, b.labels());
@@ -167,7 +175,7 @@ public final class TrainingRun {
     double seconds = (System.nanoTime() - p.startNanos) / 1e9;
     EpochResult r = new EpochResult(epoch, cfg.epochs(), p.loss(), p.accuracy(),
         validation == null ? Double.NaN : validation.loss(), validation == null ? Double.NaN : validation.accuracy(),
-        lr, p.images / (trainedNanos / 1e9), seconds);
+        sgd.learningRate(), p.images / (trainedNanos / 1e9), seconds);  // the control's rate, if it set one
     history.add(r);
     return validation;
   }

@@ -40,7 +40,7 @@ class RunAllocationTest {
     long[] ids = new long[0];
     long[] window = new long[2];
     long[] before = new long[1];
-    new TrainingRun(model, data, cfg).listen(new RunListener() {
+    new TrainingRun(model, data, cfg).control(new TrainingControl()).listen(new RunListener() {  // an idle control allocates nothing either
       long[] tids;
 
       @Override
