@@ -1,0 +1,2 @@
+/** ONNX export and import of Hubel models. */
+package dev.hubel.onnx;
