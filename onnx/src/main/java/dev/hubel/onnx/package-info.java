@@ -1,2 +1,0 @@
-/** ONNX export and import of Hubel models. */
-package dev.hubel.onnx;

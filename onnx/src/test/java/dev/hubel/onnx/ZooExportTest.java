@@ -1,0 +1,137 @@
+package dev.hubel.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.hubel.model.Model;
+import dev.hubel.model.Normalization;
+import dev.hubel.tensor.Param;
+import dev.hubel.tensor.Role;
+import dev.hubel.tensor.Shape;
+import dev.hubel.zoo.Zoo;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every zoo model, exported by Hubel, run by ONNX Runtime (the peer), gives Hubel's scores; and
+ * read back by {@link OnnxImport}, gives them again. Batch norms get random running statistics
+ * and image models a random normalisation, so that neither is exported as the identity.
+ */
+class ZooExportTest {
+  static OrtEnvironment env;
+
+  @BeforeAll
+  static void start() {
+    env = OrtEnvironment.getEnvironment();
+  }
+
+  @AfterAll
+  static void stop() {
+    // the environment is a process-wide singleton that ONNX Runtime closes at exit
+  }
+
+  static final Shape SMALL = Shape.chw(3, 32, 32);
+
+  /** Zoo name, options (reduced input where the paper's is big), vocabulary for token ids (0: images). */
+  static Stream<Arguments> zoo() {
+    return Stream.of(
+        Arguments.of("lenet5", Zoo.Options.DEFAULTS, 0),
+        Arguments.of("alexnet", new Zoo.Options(10, Shape.chw(3, 67, 67), null), 0),
+        Arguments.of("alexnet-two-towers", new Zoo.Options(10, Shape.chw(3, 67, 67), null), 0),
+        Arguments.of("vgg16", new Zoo.Options(10, SMALL, null), 0),
+        Arguments.of("googlenet", new Zoo.Options(10, Shape.chw(3, 64, 64), null), 0),
+        Arguments.of("resnet18", new Zoo.Options(10, SMALL, null), 0),
+        Arguments.of("resnet34", new Zoo.Options(10, SMALL, null), 0),
+        Arguments.of("resnet50", new Zoo.Options(10, SMALL, null), 0),
+        Arguments.of("resnet101", new Zoo.Options(10, SMALL, null), 0),
+        Arguments.of("resnet152", new Zoo.Options(10, SMALL, null), 0),
+        Arguments.of("resnet20", Zoo.Options.DEFAULTS, 0),
+        Arguments.of("resnet32", Zoo.Options.DEFAULTS, 0),
+        Arguments.of("resnet44", Zoo.Options.DEFAULTS, 0),
+        Arguments.of("resnet56", Zoo.Options.DEFAULTS, 0),
+        Arguments.of("resnet110", Zoo.Options.DEFAULTS, 0),
+        Arguments.of("textcnn", new Zoo.Options(3, Shape.vector(20), 50), 50),
+        Arguments.of("alphago-policy", new Zoo.Options(null, Shape.chw(48, 9, 9), null), 0));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("zoo")
+  void runsInOnnxRuntimeAsInHubelAndReadsBack(String name, Zoo.Options options, int vocabulary) throws OrtException {
+    Model model = Zoo.build(name, options);  // He-initialised from seed 0
+    perturbStatistics(model);
+    if (model.inputShape().isVolume()) model.setNormalization(randomNormalization(model.inputShape().c()));
+    int n = 2;
+    float[] x = Outputs.inputs(model, n, 5, vocabulary);
+    float[] hubel = Outputs.hubel(model, x, n);
+
+    long t0 = System.nanoTime();
+    byte[] onnx = OnnxExport.toBytes(model);
+    long t1 = System.nanoTime();
+    float[] ort = runInOnnxRuntime(onnx, model.inputShape(), x, n);
+    long t2 = System.nanoTime();
+    assertThat(Outputs.relativeError(ort, hubel)).as("ONNX Runtime against Hubel, relative error").isLessThan(1e-4);
+
+    Model back = OnnxImport.read(onnx, name, name, null, null).model();
+    long t3 = System.nanoTime();
+    System.err.printf("TIMING %s export %.2f ort %.2f import %.2f%n", name, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+    assertThat(back.normalization()).isEqualTo(model.normalization());
+    assertThat(back.paramCount()).isEqualTo(model.paramCount());
+    assertThat(Outputs.relativeError(Outputs.hubel(back, x, n), hubel)).as("read back, relative error").isLessThan(1e-6);
+  }
+
+  static float[] runInOnnxRuntime(byte[] onnx, Shape in, float[] x, int n) throws OrtException {
+    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+      opts.setIntraOpNumThreads(2);
+      // ONNX Runtime as it comes: its fusions (conv with batch norm, ...) change the order of the arithmetic, which the tolerance allows
+
+      try (OrtSession session = env.createSession(onnx, opts)) {
+        long[] shape = new long[in.rank() + 1];
+        shape[0] = n;
+        for (int i = 0; i < in.rank(); i++) shape[i + 1] = in.dim(i);
+        try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+             OrtSession.Result r = session.run(Map.of(GraphWriter.INPUT, input))) {
+          OnnxTensor out = (OnnxTensor) r.get(0);
+          FloatBuffer b = out.getFloatBuffer();
+          float[] values = new float[b.remaining()];
+          b.get(values);
+          return values;
+        }
+      }
+    }
+  }
+
+  /** Running statistics, scale and shift away from their starting 0 and 1, so that batch norm is not the identity. */
+  static void perturbStatistics(Model model) {
+    SplittableRandom rng = new SplittableRandom(3);
+    for (Param p : model.params()) {
+      Role r = p.role();
+      if (r == Role.WEIGHT || r == Role.BIAS) continue;
+      for (int i = 0; i < p.size(); i++) {
+        p.value()[i] = switch (r) {
+          case RUNNING_VAR, SCALE -> (float) (0.5 + rng.nextDouble());
+          default -> (float) (0.2 * rng.nextGaussian());
+        };
+      }
+    }
+  }
+
+  static Normalization randomNormalization(int channels) {
+    SplittableRandom rng = new SplittableRandom(channels);
+    float[] mean = new float[channels], std = new float[channels];
+    for (int c = 0; c < channels; c++) {
+      mean[c] = (float) (0.5 * rng.nextGaussian());
+      std[c] = (float) (0.2 + rng.nextDouble());
+    }
+    return new Normalization(mean, std);
+  }
+}
