@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hubel", mixinStandardHelpOptions = true, version = "hubel 0.1.0",
     description = "Convolutional neural networks in pure Java.",
-    subcommands = {DemoCommand.class, SummaryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, SummaryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class,
+        ExportCommand.class, ImportCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
@@ -38,7 +39,8 @@ public final class Main implements Runnable {
     PrintWriter err = cmd.getErr();
     if (System.getenv("HUBEL_DEBUG") != null) e.printStackTrace(err);
     boolean userError = e instanceof ShapeException || e instanceof DataException
-        || e instanceof IllegalArgumentException || e instanceof UserException;
+        || e instanceof IllegalArgumentException || e instanceof UserException
+        || e instanceof dev.hubel.io.ModelFileException || e instanceof dev.hubel.onnx.OnnxException;
     if (userError) {
       err.println("hubel " + cmd.getCommandName() + ": " + e.getMessage());
       return 2;

@@ -73,7 +73,11 @@ final class GraphReader {
     this.opset = opset;
     this.inputOverride = inputOverride;
     for (int i = 0; i < graph.getNodeCount(); i++) {
-      for (String in : graph.getNode(i).getInputList()) consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
+      NodeProto n = graph.getNode(i);
+      if (n.getOutputCount() == 0 || n.getOutput(0).isEmpty()) {
+        throw new OnnxException(source + ": node " + i + " '" + n.getName() + "' (" + n.getOpType() + ") has no output");
+      }
+      for (String in : n.getInputList()) consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
     }
     if (graph.getOutputCount() != 1) {
       throw new OnnxException(source + ": the graph has " + graph.getOutputCount() + " outputs; Hubel reads models with one output (the scores)");
@@ -272,7 +276,6 @@ final class GraphReader {
   }
 
   private void put(NodeProto n, Value v) {
-    if (n.getOutputCount() < 1 || n.getOutput(0).isEmpty()) throw new OnnxException("node '" + n.getName() + "' (" + n.getOpType() + ") has no output");
     onlyFirstOutput(n);
     values.put(n.getOutput(0), v);
   }
@@ -396,7 +399,7 @@ final class GraphReader {
     if (data instanceof Constant table && indices instanceof Activation ids && table.isFloat() && table.dims().length == 2
         && ids.dims().length == 1 && at.i("axis", 0) == 0) {
       int next = singleConsumer(n.getOutput(0));
-      NodeProto t = next >= 0 ? graph.getNode(next) : null;
+      NodeProto t = next > index ? graph.getNode(next) : null;
       long[] perm = t != null && t.getOpType().equals("Transpose") ? new Attributes(t, where).ints("perm", -3, 3) : null;
       if (perm != null && Arrays.equals(perm, new long[] {0, 2, 1})) {
         int v = table.dims()[0], dim = table.dims()[1];
