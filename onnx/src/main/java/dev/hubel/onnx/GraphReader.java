@@ -663,90 +663,6 @@ final class GraphReader {
     put(n, new Activation(layer(where, () -> Layers.dropout(a.node(), ratio)), a.dims()));
   }
 
-  /** ONNX's window count along one axis, from its padding at each end and its rounding. */
-  private static long onnxCount(long size, long k, long s, long begin, long end, boolean ceil) {
-    long span = size + begin + end - k;
-    if (span < 0) return 0;
-    long count = (ceil ? Math.ceilDiv(span, s) : span / s) + 1;
-    if (ceil && (count - 1) * s >= size + begin) count--;  // no window may start in the end padding
-    return count;
-  }
-
-  private static long hubelCount(long size, long k, long s, long pad, Fit fit) {
-    long span = size + 2 * pad - k;
-    if (span < 0) return -1;
-    if (fit == Fit.FLOOR) return span / s + 1;
-    long out = (span + s - 1) / s + 1;
-    if ((out - 1) * s >= size + pad) out--;
-    return out;
-  }
-
-  /**
-   * Hubel pads both ends by the same amount and rounds a partial window down or up; ONNX pads each
-   * end as it likes. The two agree when the windows start at the same places (the same padding
-   * before) and there are as many: then any padding after that the last window reaches is zeros
-   * (or minus infinity, for a max) in both.
-   */
-  private static Fit fit(String where, String what, int[] size, int[] k, int s, long[] pads, boolean ceil, boolean exactEnds) {
-    int axes = size.length;
-    long before = pads[0];
-    for (int i = 0; i < axes; i++) {
-      if (pads[i] != before) {
-        throw new OnnxException(where + ": pads " + Arrays.toString(pads) + " differ between the axes; Hubel's " + what
-            + " pads height and width alike");
-      }
-      if (exactEnds && pads[axes + i] != before) {
-        throw new OnnxException(where + ": pads " + Arrays.toString(pads) + " differ between the start and the end; Hubel's " + what
-            + " pads both ends alike");
-      }
-    }
-    Fit chosen = null;
-    for (Fit f : new Fit[] {Fit.FLOOR, Fit.CEIL}) {
-      boolean all = true;
-      for (int i = 0; i < axes; i++) {
-        long want = onnxCount(size[i], k[i], s, pads[i], pads[axes + i], ceil);
-        if (want < 1) {
-          throw new OnnxException(where + ": the " + k[i] + "-wide window does not fit an input " + size[i] + " long with pads " + Arrays.toString(pads));
-        }
-        all &= hubelCount(size[i], k[i], s, before, f) == want;
-      }
-      if (all) {
-        chosen = f;
-        break;
-      }
-    }
-    if (chosen == null) {
-      throw new OnnxException(where + ": pads " + Arrays.toString(pads) + (ceil ? " with ceil_mode" : "") + " at stride " + s
-          + " give a number of windows that Hubel's " + what + " (the same padding at both ends, a partial window dropped or kept) does not");
-    }
-    return chosen;
-  }
-
-  private long[] pads(Attributes at, int[] size, int[] k, int s, String where) {
-    int axes = size.length;
-    String auto = at.s("auto_pad", "NOTSET");
-    long[] pads = at.ints("pads", 0, MAX_WINDOW);
-    switch (auto) {
-      case "NOTSET" -> {
-        if (pads == null) pads = new long[2 * axes];
-        if (pads.length != 2 * axes) throw new OnnxException(where + ": pads " + Arrays.toString(pads) + "; expected " + 2 * axes + " values");
-      }
-      case "VALID" -> pads = new long[2 * axes];
-      case "SAME_UPPER", "SAME_LOWER" -> {
-        pads = new long[2 * axes];
-        for (int i = 0; i < axes; i++) {
-          long out = Math.ceilDiv(size[i], s);
-          long total = Math.max(0, (out - 1) * s + k[i] - size[i]);
-          long small = total / 2, big = total - small;
-          pads[i] = auto.equals("SAME_UPPER") ? small : big;
-          pads[axes + i] = auto.equals("SAME_UPPER") ? big : small;
-        }
-      }
-      default -> throw new OnnxException(where + ": auto_pad '" + auto + "'; expected NOTSET, VALID, SAME_UPPER or SAME_LOWER");
-    }
-    return pads;
-  }
-
   /** A node's pads plus those of the Pad node before it, if that one left them to it. */
   private long[] withPadNode(long[] pads, NodeProto n) {
     long[] extra = padsForNext.get(n.getInput(0));
@@ -755,21 +671,6 @@ final class GraphReader {
     long[] sum = pads.clone();
     for (int i = 0; i < sum.length; i++) sum[i] += extra[i];
     return sum;
-  }
-
-  private int stride(Attributes at, int axes, String where) {
-    long[] strides = at.ints("strides", 1, MAX_WINDOW);
-    if (strides == null) return 1;
-    if (strides.length != axes) throw new OnnxException(where + ": strides " + Arrays.toString(strides) + "; expected " + axes + " values");
-    for (long st : strides) {
-      if (st != strides[0]) throw new OnnxException(where + ": strides " + Arrays.toString(strides) + " differ between the axes; Hubel strides alike in height and width");
-    }
-    return (int) strides[0];
-  }
-
-  private static void noDilation(Attributes at, String where) {
-    long[] d = at.ints("dilations", 1, MAX_WINDOW);
-    if (d != null) for (long v : d) if (v != 1) throw new OnnxException(where + ": dilations " + Arrays.toString(d) + "; Hubel's windows are not dilated (use 1)");
   }
 
   private void conv(NodeProto n, Attributes at, String where) {
@@ -786,9 +687,9 @@ final class GraphReader {
       throw new OnnxException(where + ": kernel_shape " + Arrays.toString(ks) + " does not match the weight's " + Arrays.toString(w.dims()));
     }
     for (int kk : k) if (kk > MAX_WINDOW || kk < 1) throw new OnnxException(where + ": kernel " + Arrays.toString(k));
-    noDilation(at, where);
+    Windows.noDilation(at, where);
     int groups = at.i("group", 1, 1, MAX_WINDOW);
-    int s = stride(at, axes, where);
+    int s = Windows.stride(at, axes, where);
     float[] bias = in(n, 2, where) == null ? null : floats(n, 2, where, filters);
     Node x = axes == 2 ? volume(a, where) : sequence(a, where);
     int channels = x.shape().dim(0);
@@ -797,8 +698,8 @@ final class GraphReader {
           + " input channels; the input has " + channels);
     }
     int[] size = Arrays.copyOfRange(x.shape().dims(), 1, 1 + axes);
-    long[] pads = withPadNode(pads(at, size, k, s, where), n);
-    Fit fit = fit(where, "convolution", size, k, s, pads, false, false);
+    long[] pads = withPadNode(Windows.pads(at, size, k, s, where), n);
+    Fit fit = Windows.fit(where, "convolution", size, k, s, pads, false, false);
     int pad = (int) pads[0];
     if (axes == 1) {
       if (groups != 1) throw new OnnxException(where + ": a 1-D convolution in " + groups + " groups; Hubel's conv1d has one group");
@@ -822,12 +723,12 @@ final class GraphReader {
     long[] ks = at.ints("kernel_shape", 1, MAX_WINDOW);
     if (ks == null || ks.length != 2) throw new OnnxException(where + ": kernel_shape " + (ks == null ? "missing" : Arrays.toString(ks)) + "; expected two values");
     if (ks[0] != ks[1]) throw new OnnxException(where + ": a " + ks[0] + "x" + ks[1] + " window; Hubel pools with square windows");
-    noDilation(at, where);
+    Windows.noDilation(at, where);
     if (at.i("storage_order", 0) != 0) throw new OnnxException(where + ": storage_order 1 (column major) is not supported");
     int size = (int) ks[0];
-    int s = stride(at, 2, where);
+    int s = Windows.stride(at, 2, where);
     int[] hw = {x.shape().h(), x.shape().w()};
-    long[] own = pads(at, hw, new int[] {size, size}, s, where);
+    long[] own = Windows.pads(at, hw, new int[] {size, size}, s, where);
     long[] pads = withPadNode(own, n);
     boolean ceil = at.i("ceil_mode", 0) != 0;
     if (pads != own && Arrays.stream(own).anyMatch(p -> p != 0) && at.i("count_include_pad", 0) == 0) {
@@ -836,13 +737,13 @@ final class GraphReader {
     if (!max && pads == own && at.i("count_include_pad", 0) == 0) {
       boolean padded = false;
       for (long p : pads) padded |= p != 0;
-      if (padded || (ceil && (onnxCount(hw[0], size, s, 0, 0, true) != onnxCount(hw[0], size, s, 0, 0, false)
-          || onnxCount(hw[1], size, s, 0, 0, true) != onnxCount(hw[1], size, s, 0, 0, false)))) {
+      if (padded || (ceil && (Windows.onnxCount(hw[0], size, s, 0, 0, true) != Windows.onnxCount(hw[0], size, s, 0, 0, false)
+          || Windows.onnxCount(hw[1], size, s, 0, 0, true) != Windows.onnxCount(hw[1], size, s, 0, 0, false)))) {
         throw new OnnxException(where + ": count_include_pad 0 with windows over the padding; Hubel's average counts the padding as zeros"
             + " (count_include_pad 1, PyTorch's default)");
       }
     }
-    Fit fit = fit(where, max ? "max pooling" : "average pooling", hw, new int[] {size, size}, s, pads, ceil, !max);
+    Fit fit = Windows.fit(where, max ? "max pooling" : "average pooling", hw, new int[] {size, size}, s, pads, ceil, !max);
     int pad = (int) pads[0];
     put(n, activation(where, () -> max ? Layers.maxPool(x, size, s, pad, fit) : Layers.avgPool(x, size, s, pad, fit)));
   }
