@@ -167,7 +167,7 @@ final class ConstantFolding {
         dims[ax] = (int) Math.max(0, (s - e - st - 1) / -st);
       }
       from[ax] = (int) s;
-      step[ax] = (int) Math.clamp(st, -Integer.MAX_VALUE, Integer.MAX_VALUE);
+      step[ax] = Math.clamp(st, -Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
     int[] inStrides = strides(c.dims()), outStrides = strides(dims);
     int[] src = new int[count(dims)];

@@ -355,7 +355,7 @@ final class GraphReader {
 
   private Value cast(Value v, Attributes at, String where) {
     long to = at.i("to", 0);
-    TensorProto.DataType type = TensorProto.DataType.forNumber((int) Math.clamp(to, -1, Integer.MAX_VALUE));
+    TensorProto.DataType type = TensorProto.DataType.forNumber(Math.clamp(to, -1, Integer.MAX_VALUE));
     boolean toFloat = type == TensorProto.DataType.FLOAT || type == TensorProto.DataType.DOUBLE || type == TensorProto.DataType.FLOAT16;
     boolean toInt = type == TensorProto.DataType.INT64 || type == TensorProto.DataType.INT32 || type == TensorProto.DataType.INT16
         || type == TensorProto.DataType.INT8 || type == TensorProto.DataType.UINT8;
@@ -652,11 +652,16 @@ final class GraphReader {
 
   // ---- layers ----
 
+  private static Constant scalar(Constant c, String what, String where) {
+    if (c.size() != 1) throw new OnnxException(where + ": its " + what + " is a " + c.describe() + "; expected one value");
+    return c;
+  }
+
   private void dropout(NodeProto n, Attributes at, String where) {
     Activation a = act(n, 0, where);
     float p = at.f("ratio", 0.5f);
-    if (in(n, 1, where) != null) p = constant(n, 1, where).asFloats(where)[0];
-    if (in(n, 2, where) != null && constant(n, 2, where).asLongs()[0] != 0) {
+    if (in(n, 1, where) != null) p = scalar(constant(n, 1, where), "ratio", where).asFloats(where)[0];
+    if (in(n, 2, where) != null && scalar(constant(n, 2, where), "training_mode", where).asLongs()[0] != 0) {
       throw new OnnxException(where + ": Dropout in training mode; an exported model runs dropout as inference does (passing values through)");
     }
     double ratio = p;
@@ -852,7 +857,7 @@ final class GraphReader {
     NodeProto add = next > index ? graph.getNode(next) : null;
     if (add != null && add.getOpType().equals("Add") && add.getInputCount() == 2) {
       String other = add.getInput(0).equals(n.getOutput(0)) ? add.getInput(1) : add.getInput(0);
-      if (values.get(other) instanceof Constant c && c.isFloat() && c.size() == units && c.dims()[c.dims().length - 1] == units) {
+      if (values.get(other) instanceof Constant c && c.isFloat() && c.size() == units && c.dims().length >= 1 && c.dims()[c.dims().length - 1] == units) {
         System.arraycopy(c.floats(), 0, bias, 0, units);
         absorbed.add(next);
         Activation dense = withWeights(where, () -> Layers.dense(a.node(), units), w, bias);
