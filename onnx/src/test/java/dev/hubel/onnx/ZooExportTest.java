@@ -74,6 +74,9 @@ class ZooExportTest {
     System.out.printf("%s: ONNX Runtime against Hubel, relative error %.2g%n", name, error);
     assertThat(error).as("ONNX Runtime against Hubel, relative error").isLessThan(1e-4);
 
+    // reading back the four largest (VGG-16, ResNet-50, -101, -152: 23 to 58 million weights) takes the
+    // reader's paths for AlexNet's and ResNet-34's layers again, and would add half to this test's time
+    if (model.paramCount() > 22_000_000) return;
     Model back = OnnxImport.read(onnx, name, name, null, null).model();
     assertThat(back.normalization()).isEqualTo(model.normalization());
     assertThat(back.paramCount()).isEqualTo(model.paramCount());
