@@ -3,7 +3,6 @@ package dev.hubel.cli;
 import dev.hubel.data.Dataset;
 import dev.hubel.data.DatasetCatalog;
 import dev.hubel.data.Splits;
-import dev.hubel.io.ModelFile;
 import dev.hubel.model.Model;
 import dev.hubel.model.Plan;
 import dev.hubel.tensor.Shape;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Parameters;
     footer = {"", "Example:", "  ./hubel eval runs/lenet-5-20261125-101500/model.safetensors --data fashion-mnist"})
 final class EvalCommand implements Runnable {
 
-  @Parameters(index = "0", paramLabel = "MODEL_FILE", description = "A model file written by 'hubel train' (model.safetensors) or a checkpoint.")
+  @Parameters(index = "0", paramLabel = "MODEL_FILE", description = "A model file written by 'hubel train' (model.safetensors), a checkpoint, or an ONNX model (.onnx).")
   Path file;
 
   @Option(names = "--data", required = true, paramLabel = "NAME|PATH", description = "The dataset: a name (fashion-mnist, mnist, cifar10, cifar100) or a path.")
@@ -44,7 +43,7 @@ final class EvalCommand implements Runnable {
   public void run() {
     threads.apply();
     if (batch < 1) throw new UserException("--batch must be at least 1, received " + batch);
-    Model model = ModelFile.load(file);
+    Model model = ModelFiles.load(file);
     Shape in = model.inputShape();
     DatasetCatalog.Options o = in.isVolume()
         ? new DatasetCatalog.Options(in.c(), in.h(), in.w(), DatasetCatalog.Options.DEFAULTS.length())

@@ -1,7 +1,6 @@
 package dev.hubel.cli;
 
 import dev.hubel.data.ImageFolder;
-import dev.hubel.io.ModelFile;
 import dev.hubel.model.Model;
 import dev.hubel.tensor.Shape;
 import java.nio.file.Path;
@@ -18,7 +17,7 @@ import picocli.CommandLine.Parameters;
     footer = {"", "Example:", "  ./hubel predict runs/lenet-5-20261125-101500/model.safetensors shoe.png shirt.jpg"})
 final class PredictCommand implements Runnable {
 
-  @Parameters(index = "0", paramLabel = "MODEL_FILE", description = "A model file written by 'hubel train' (model.safetensors) or a checkpoint.")
+  @Parameters(index = "0", paramLabel = "MODEL_FILE", description = "A model file written by 'hubel train' (model.safetensors), a checkpoint, or an ONNX model (.onnx).")
   Path file;
 
   @Parameters(index = "1..*", arity = "1..*", paramLabel = "IMAGE", description = "PNG or JPEG images.")
@@ -30,7 +29,7 @@ final class PredictCommand implements Runnable {
   @Override
   public void run() {
     if (top < 1) throw new UserException("--top must be at least 1, received " + top);
-    Model model = ModelFile.load(file);
+    Model model = ModelFiles.load(file);
     Shape in = model.inputShape();
     if (!in.isVolume()) {
       throw new UserException(model.name() + " takes [" + in + "], not images; predict classifies images only");
