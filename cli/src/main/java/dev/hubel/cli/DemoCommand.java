@@ -33,6 +33,12 @@ final class DemoCommand implements Runnable {
   @Option(names = "--runs", paramLabel = "DIR", description = "Where the run folder goes (default: ${DEFAULT-VALUE}).")
   Path runs = Path.of("runs");
 
+  @Option(names = "--no-ui", description = "Do not serve the live dashboard (by default it is served on 127.0.0.1 and opened in a browser if there is one).")
+  boolean noUi;
+
+  @Option(names = "--port", description = "The dashboard's port (default: any free port; the address is printed).")
+  int port;
+
   @Mixin
   ThreadsOption threads;
 
@@ -45,6 +51,7 @@ final class DemoCommand implements Runnable {
           + " files from Debian's dataset-fashion-mnist: " + FashionMnist.INSTALL);
     }
     String source = data.equals(FashionMnist.DEFAULT_DIR) ? "fashion-mnist" : data.toString();
-    new TrainingJob(System.out).start(new JobSpec("lenet5", source, 0.2, false, null, null), cfg, runs, null);
+    TrainingJob job = new TrainingJob(System.out);
+    (noUi ? job : job.withUi(port)).start(new JobSpec("lenet5", source, 0.2, false, null, null), cfg, runs, null);
   }
 }

@@ -73,7 +73,13 @@ final class TrainCommand implements Runnable {
   @Option(names = "--download", description = "Download a named dataset from its official source when it is missing (checksum verified).")
   boolean download;
 
-  @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue the run in this folder from its last checkpoint (no other options but --threads).")
+  @Option(names = "--ui", description = "Serve the live dashboard on 127.0.0.1 while training: curves, activations, filters, predictions, pause and learning-rate controls.")
+  boolean ui;
+
+  @Option(names = "--port", description = "The dashboard's port (default: any free port; the address is printed).")
+  int port;
+
+  @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue the run in this folder from its last checkpoint (no other options but --threads, --ui, --port).")
   Path resume;
 
   @Mixin
@@ -87,13 +93,14 @@ final class TrainCommand implements Runnable {
     threads.apply();
     if (resume != null) {
       for (String arg : spec.commandLine().getParseResult().originalArgs()) {
-        if (arg.startsWith("-") && !arg.startsWith("--resume") && !arg.startsWith("--threads")) {
+        if (arg.startsWith("-") && !arg.startsWith("--resume") && !arg.startsWith("--threads")
+            && !arg.startsWith("--ui") && !arg.startsWith("--port")) {
           throw new UserException("--resume continues a run with the settings it started with; " + arg
-              + " cannot change them (only --threads may be given)");
+              + " cannot change them (only --threads, --ui and --port may be given)");
         }
       }
       if (model != null) throw new UserException("--resume continues a run of the model it started with; leave out " + model);
-      new TrainingJob(System.out).resume(resume);
+      job().resume(resume);
       return;
     }
     if (model == null) throw new UserException("which model? Give a zoo name, e.g. 'hubel train lenet5 --data mnist'");
@@ -102,6 +109,11 @@ final class TrainCommand implements Runnable {
     TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, weightDecay, lrDecay, seed, validation,
         AugmentOption.parse(augment), true);
     JobSpec job = new JobSpec(model, data, holdOut, download, classes, input);
-    new TrainingJob(System.out).start(job, cfg, runs, name);
+    job().start(job, cfg, runs, name);
+  }
+
+  private TrainingJob job() {
+    TrainingJob job = new TrainingJob(System.out);
+    return ui ? job.withUi(port) : job;
   }
 }

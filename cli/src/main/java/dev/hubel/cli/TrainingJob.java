@@ -19,6 +19,7 @@ import dev.hubel.train.RunListener;
 import dev.hubel.train.TrainConfig;
 import dev.hubel.train.TrainingRun;
 import dev.hubel.train.TrainingState;
+import dev.hubel.ui.Dashboard;
 import dev.hubel.zoo.Zoo;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -46,12 +47,19 @@ final class TrainingJob {
 
   private final PrintStream out;
   private final List<RunListener> extraListeners = new ArrayList<>();
+  private Integer uiPort;  // null: no dashboard
 
   TrainingJob(PrintStream out) {
     this.out = out;
   }
 
-  /** Another listener (the dashboard) for the run. */
+  /** Serves the live dashboard on 127.0.0.1 while training ({@code port} 0: any free port) and opens it in a browser if there is one. */
+  TrainingJob withUi(int port) {
+    this.uiPort = port;
+    return this;
+  }
+
+  /** Another listener for the run. */
   TrainingJob listen(RunListener l) {
     extraListeners.add(l);
     return this;
@@ -141,7 +149,13 @@ final class TrainingJob {
     run.listen(ProgressDisplay.forConsole(out)).listen(folder);
     for (RunListener l : extraListeners) run.listen(l);
     run.onEpochEnd(end -> saveCheckpoint(dir, run.config(), end));
-    run.train();
+    try (Dashboard ui = uiPort == null ? null : Dashboard.start(uiPort)) {
+      if (ui != null) {
+        ui.runFolder(dir).testSet(test).attach(run);
+        out.println("dashboard:   " + ui.url() + (ui.openInBrowser() ? " (opened in your browser)" : " (open it in a browser)"));
+      }
+      run.train();
+    }
     Path modelFile = dir.resolve(MODEL_FILE);
     ModelFile.save(run.model(), modelFile);
     Evaluation result = Evaluation.of(run.model(), test, 256);
@@ -151,6 +165,7 @@ final class TrainingJob {
     out.println("model file:  " + modelFile);
     out.println("metrics:     " + dir.resolve(RunFolder.METRICS));
     out.println("chart:       " + (folder.chartProblem() == null ? dir.resolve(RunFolder.CHART) : "not drawn (" + folder.chartProblem() + ")"));
+    out.println("its page:    ./hubel ui " + dir);
     return new Result(dir, modelFile, result);
   }
 

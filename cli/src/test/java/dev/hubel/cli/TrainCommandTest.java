@@ -142,7 +142,7 @@ class TrainCommandTest {
       "bad augmentation       | train lenet5 --data DATA --augment wobble    | unknown augmentation 'wobble'",
       "bad input shape        | train lenet5 --data DATA --input 1by28       | --input 1by28: expected C x H x W",
       "negative learning rate | train lenet5 --data DATA --lr -1             | learning rate must be a positive number, received -1.0",
-      "resume changes a flag  | train --resume RUNS --epochs 3               | only --threads may be given",
+      "resume changes a flag  | train --resume RUNS --epochs 3               | only --threads, --ui and --port may be given",
       "resume a non-run       | train --resume DATA                          | is not a run folder made by 'hubel train'",
       "missing dataset path   | train lenet5 --data /no/such/place           | /no/such/place",
       "eval of a non-model    | eval DATA/train-labels-idx1-ubyte --data DATA | train-labels-idx1-ubyte",
@@ -189,5 +189,15 @@ class TrainCommandTest {
         "--runs", tmp.resolve("runs").toString(), "--name", "textcnn-reviews");
     assertThat(text.code()).as(text.err()).isZero();
     assertThat(text.out()).contains("TextCNN").contains("test accuracy:");
+  }
+
+  /** --ui serves the dashboard while training and ends by itself; the last lines say how to reopen the page. */
+  @Test
+  void trainWithUiServesTheDashboardAndStillEndsByItself() {
+    Result r = run("train", "lenet5", "--data", data.toString(), "--epochs", "1", "--ui",
+        "--runs", tmp.resolve("runs").toString(), "--name", "with-ui");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("dashboard: +http://127\\.0\\.0\\.1:[0-9]+/")
+        .contains("its page:    ./hubel ui " + tmp.resolve("runs/with-ui"));
   }
 }
