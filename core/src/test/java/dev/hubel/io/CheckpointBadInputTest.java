@@ -57,8 +57,9 @@ class CheckpointBadInputTest {
   void isRefusedWithTheFileAndTheReason(String what, BiConsumer<Map<String, String>, List<SafeTensors.Entry>> edit, String message) {
     Model lenet = LeNet5.build();
     TrainingState state = new TrainingState(new TrainConfig(4, 8, 0.05f, 0.9f, 5e-4f, 0.5f, 7), 2, 40, 0.025f);
-    Map<String, String> meta = new LinkedHashMap<>(Checkpoint.metadata(lenet, state));
-    List<SafeTensors.Entry> tensors = new ArrayList<>(Checkpoint.tensors(lenet, new Sgd(lenet.params(), 0.1f, 0.9f, 0f)));
+    Sgd sgd = new Sgd(lenet.params(), 0.1f, 0.9f, 0f);
+    Map<String, String> meta = new LinkedHashMap<>(Checkpoint.metadata(lenet, sgd, state));
+    List<SafeTensors.Entry> tensors = new ArrayList<>(Checkpoint.tensors(lenet, sgd));
     edit.accept(meta, tensors);
     Path f = dir.resolve("bad.safetensors");
     SafeTensors.write(f, meta, tensors);

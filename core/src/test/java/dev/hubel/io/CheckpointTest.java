@@ -15,6 +15,7 @@ import dev.hubel.model.Node;
 import dev.hubel.model.Plan;
 import dev.hubel.tensor.Param;
 import dev.hubel.tensor.Shape;
+import dev.hubel.train.Optimizer;
 import dev.hubel.train.Sgd;
 import dev.hubel.train.TrainConfig;
 import dev.hubel.train.TrainingState;
@@ -56,7 +57,7 @@ class CheckpointTest {
    * Epochs {@code from..to} as a training loop runs them. Each epoch's order comes from (seed,
    * epoch) alone, so a resumed run needs no generator state to shuffle as the first run would have.
    */
-  private static void train(Plan plan, Sgd sgd, Dataset data, int from, int to) {
+  private static void train(Plan plan, Optimizer sgd, Dataset data, int from, int to) {
     int[] order = new int[data.size()];
     int[] labels = new int[CONFIG.batch()];
     for (int epoch = from; epoch <= to; epoch++) {
@@ -147,7 +148,7 @@ class CheckpointTest {
     for (int i = 0; i < sgd.velocities().size(); i++) assertThat(loaded.velocities().get(i)).isEqualTo(sgd.velocities().get(i));
     for (int i = 0; i < m.params().size(); i++) assertThat(loaded.model().params().get(i).value()).isEqualTo(m.params().get(i).value());
     assertThat(loaded.optimizer().learningRate()).isEqualTo(0.0009f);
-    assertThat(loaded.optimizer().velocities().get(3)).isEqualTo(sgd.velocities().get(3));
+    assertThat(loaded.optimizer().state("velocity").get(3)).isEqualTo(sgd.velocities().get(3));
 
     try (SafeTensors st = SafeTensors.open(file)) {
       assertThat(st.info("optimizer.velocity.CONV1.weight").shape()).containsExactly(6, 1, 5, 5);
