@@ -17,11 +17,11 @@ public final class ParamUpdates {
    */
   public static void sgd(float[] w, float[] grad, float[] velocity, float lr, float momentum, boolean nesterov, float decay) {
     for (int i = 0; i < w.length; i++) {
-      float g = grad[i] + decay * w[i];
+      float g = decay == 0f ? grad[i] : Math.fma(decay, w[i], grad[i]);
       float v = momentum * velocity[i] + g;
       velocity[i] = v;
-      float d = nesterov ? g + momentum * v : v;
-      w[i] -= lr * d;
+      float d = nesterov ? Math.fma(momentum, v, g) : v;
+      w[i] = Math.fma(-lr, d, w[i]);
     }
   }
 
@@ -37,13 +37,13 @@ public final class ParamUpdates {
                           float l2, float shrink) {
     for (int i = 0; i < w.length; i++) {
       float wi = shrink == 1f ? w[i] : w[i] * shrink;
-      float g = l2 == 0f ? grad[i] : grad[i] + l2 * wi;
-      float mi = m[i] * beta1 + oneMinusBeta1 * g;
-      float si = s[i] * beta2 + oneMinusBeta2 * g * g;
+      float g = l2 == 0f ? grad[i] : Math.fma(l2, wi, grad[i]);
+      float mi = Math.fma(oneMinusBeta1, g, m[i] * beta1);
+      float si = addcmul(s[i] * beta2, oneMinusBeta2, g, g);
       m[i] = mi;
       s[i] = si;
       float denom = (float) Math.sqrt(si) / correction2Sqrt + eps;
-      w[i] = wi + -stepSize * (mi / denom);
+      w[i] = addcdiv(wi, -stepSize, mi, denom);
     }
   }
 
@@ -56,25 +56,36 @@ public final class ParamUpdates {
   public static void rmsProp(float[] w, float[] grad, float[] square, float[] gradAvg, float[] buffer, float alpha,
                              float oneMinusAlpha, float eps, float momentum, float lr, float decay) {
     for (int i = 0; i < w.length; i++) {
-      float g = grad[i] + decay * w[i];
-      float s = square[i] * alpha + oneMinusAlpha * g * g;
+      float g = decay == 0f ? grad[i] : Math.fma(decay, w[i], grad[i]);
+      float s = addcmul(square[i] * alpha, oneMinusAlpha, g, g);
       square[i] = s;
       float avg;
       if (gradAvg != null) {
-        float a = gradAvg[i] * alpha + oneMinusAlpha * g;
+        float a = Math.fma(oneMinusAlpha, g, gradAvg[i] * alpha);
         gradAvg[i] = a;
-        avg = (float) Math.sqrt(s + -1f * a * a) + eps;
+        avg = (float) Math.sqrt(addcmul(s, -1f, a, a)) + eps;
       } else {
         avg = (float) Math.sqrt(s) + eps;
       }
       if (buffer != null) {
-        float b = buffer[i] * momentum + g / avg;
+        float b = addcdiv(buffer[i] * momentum, 1f, g, avg);
         buffer[i] = b;
-        w[i] += -lr * b;
+        w[i] = Math.fma(-lr, b, w[i]);
       } else {
-        w[i] += -lr * (g / avg);
+        w[i] = addcdiv(w[i], -lr, g, avg);
       }
     }
+  }
+
+  // PyTorch's pointwise kernels, as its CPU build compiles them: x.add_(y, alpha=c) is one fused
+  // multiply-add (Math.fma above); addcmul is x + c * y * z with the last multiply-add fused;
+  // addcdiv is x + c * y / z, multiplied before it divides.
+  private static float addcmul(float x, float c, float y, float z) {
+    return Math.fma(c * y, z, x);
+  }
+
+  private static float addcdiv(float x, float c, float y, float z) {
+    return x + c * y / z;
   }
 
   /** The sum of squares of {@code g}, in double: NaN or infinite when any entry is. */

@@ -30,8 +30,8 @@ public final class Adam extends SlottedOptimizer {
     this.config = config;
     this.beta1 = config.beta1();
     this.beta2 = config.beta2();
-    this.oneMinusBeta1 = (float) (1.0 - beta1);
-    this.oneMinusBeta2 = (float) (1.0 - beta2);
+    this.oneMinusBeta1 = (float) (1.0 - decimal(beta1));
+    this.oneMinusBeta2 = (float) (1.0 - decimal(beta2));
     this.epsilon = config.epsilon();
     this.decoupled = config.kind() == OptimizerConfig.Kind.ADAMW;
   }
@@ -50,11 +50,11 @@ public final class Adam extends SlottedOptimizer {
   void update(int i, Param p, float lr) {
     if (i == 0) {
       long t = steps();
-      stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
-      correction2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
+      stepSize = (float) (decimal(lr) / (1 - Math.pow(decimal(beta1), t)));
+      correction2Sqrt = (float) Math.sqrt(1 - Math.pow(decimal(beta2), t));
     }
     float d = decay[i];
-    float shrink = decoupled && d != 0 ? (float) (1 - (double) lr * d) : 1f;
+    float shrink = decoupled && d != 0 ? (float) (1 - decimal(lr) * decimal(d)) : 1f;
     ParamUpdates.adam(p.value(), p.grad(), slot(0, i), slot(1, i), beta1, oneMinusBeta1, beta2, oneMinusBeta2,
         stepSize, correction2Sqrt, epsilon, decoupled ? 0f : d, shrink);
   }

@@ -26,7 +26,7 @@ public final class RmsProp extends SlottedOptimizer {
     }
     this.config = config;
     this.alpha = config.alpha();
-    this.oneMinusAlpha = (float) (1.0 - alpha);
+    this.oneMinusAlpha = (float) (1.0 - decimal(alpha));
     this.epsilon = config.epsilon();
     this.momentum = config.momentum();
     List<String> slots = slots(config);

@@ -31,6 +31,16 @@ abstract class SlottedOptimizer implements Optimizer {
     if (!(lr > 0) || !Float.isFinite(lr)) throw new IllegalArgumentException("learning rate must be a positive number, received " + lr);
   }
 
+  /**
+   * The decimal a float setting was written as (0.99f is 0.99): PyTorch takes its settings as
+   * Python doubles and computes 1 - beta, 1 - beta^t and lr / (1 - beta^t) in double before
+   * rounding to float, so derived scalars agree with its to the last bit only when made from the
+   * same decimal, not from the float's binary value (0.9900000095...).
+   */
+  static double decimal(float setting) {
+    return Double.parseDouble(Float.toString(setting));
+  }
+
   /** Updates parameter i from its gradient; {@link #steps()} already counts this step. */
   abstract void update(int i, Param p, float lr);
 
