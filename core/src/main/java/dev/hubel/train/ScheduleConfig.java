@@ -140,7 +140,7 @@ public record ScheduleConfig(Kind kind, float gamma, int stepSize, List<Integer>
       case STEP -> "step: x" + gamma + " every " + stepSize + " epochs";
       case MULTI_STEP -> "multi-step: x" + gamma + " after epochs " + milestones;
       case COSINE -> "cosine" + (epochs == 0 ? "" : " over " + epochs + " epochs") + " to " + minLearningRate;
-      case PLATEAU -> "plateau on " + monitor + ": x" + gamma + " after " + patience + " epochs without improvement, floor "
+      case PLATEAU -> "plateau on " + monitor + ": x" + gamma + " after more than " + patience + " epochs without improvement, floor "
           + minLearningRate;
     };
     return warmupEpochs == 0 ? s : s + ", after " + warmupEpochs + " epochs of linear warm-up from x" + warmupStartFactor;
