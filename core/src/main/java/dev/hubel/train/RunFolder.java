@@ -203,8 +203,14 @@ public final class RunFolder implements RunListener {
     c.put("seed", cfg.seed());
     c.put("validation_fraction", cfg.validationFraction());
     Augmentation a = cfg.augmentation();
-    c.put("augmentation", Map.of("crop_padding", a.cropPadding(), "flip", a.flip(), "translate", a.translate()));
+    c.put("augmentation", Map.of("crop_padding", a.cropPadding(), "flip", a.flip(), "translate", a.translate(),
+        "lighting", a.lighting()));
     c.put("normalize", cfg.normalize());
+    c.put("optimizer", cfg.optimizer().toString());
+    c.put("schedule", cfg.schedule().toString());
+    c.put("label_smoothing", cfg.labelSmoothing());
+    c.put("clip_norm", cfg.clipNorm());
+    c.put("early_stopping", cfg.earlyStopping());
     s.put("config", c);
     Normalization n = model.normalization();
     s.put("normalization", n == null ? null : Map.of("mean", n.mean(), "std", n.std()));
