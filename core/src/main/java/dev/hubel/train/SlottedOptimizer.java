@@ -38,7 +38,20 @@ abstract class SlottedOptimizer implements Optimizer {
    * same decimal, not from the float's binary value (0.9900000095...).
    */
   static double decimal(float setting) {
-    return Double.parseDouble(Float.toString(setting));
+    double x = setting;
+    if (x == 0 || !Double.isFinite(x)) return x;
+    int exponent = (int) Math.floor(Math.log10(Math.abs(x)));
+    // the fewest significant digits that read back as the float; m / 10^e is then the double
+    // nearest that decimal (both exact, one correctly rounded division), as Double.parseDouble
+    // would give, without a string: this runs every step
+    for (int digits = 1; digits <= 9; digits++) {
+      int e = digits - 1 - exponent;
+      if (e > 22 || e < -22) break;  // 10^e no longer exact
+      double scale = Math.pow(10, Math.abs(e));
+      double candidate = e >= 0 ? Math.rint(x * scale) / scale : Math.rint(x / scale) * scale;
+      if ((float) candidate == setting) return candidate;
+    }
+    return x;
   }
 
   /** Updates parameter i from its gradient; {@link #steps()} already counts this step. */
