@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hubel", mixinStandardHelpOptions = true, version = "hubel 0.1.0",
     description = "Convolutional neural networks in pure Java.",
-    subcommands = {DemoCommand.class, SummaryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, SummaryCommand.class, BenchCommand.class, CommandLine.HelpCommand.class, EnsembleCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
