@@ -3,8 +3,8 @@ package dev.hubel.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hubel.zoo.LeNet5;
 import dev.hubel.tensor.Param;
+import dev.hubel.zoo.LeNet5;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
