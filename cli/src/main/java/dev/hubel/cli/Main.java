@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hubel", mixinStandardHelpOptions = true, version = "hubel 0.1.0",
     description = "Convolutional neural networks in pure Java.",
-    subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class,
-        ExportCommand.class, ImportCommand.class, BenchCommand.class, UiCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, EnsembleCommand.class,
+        SummaryCommand.class, ExportCommand.class, ImportCommand.class, BenchCommand.class, UiCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
@@ -42,7 +43,8 @@ public final class Main implements Runnable {
     if (System.getenv("HUBEL_DEBUG") != null) e.printStackTrace(err);
     boolean userError = e instanceof ShapeException || e instanceof DataException
         || e instanceof IllegalArgumentException || e instanceof UserException || e instanceof ModelFileException
-        || e instanceof UncheckedIOException || e instanceof dev.hubel.onnx.OnnxException;
+        || e instanceof UncheckedIOException || e instanceof dev.hubel.onnx.OnnxException
+        || e instanceof dev.hubel.train.DivergenceException;
     if (userError) {
       err.println("hubel " + cmd.getCommandName() + ": " + e.getMessage());
       return 2;

@@ -121,7 +121,7 @@ final class TrainingJob {
     }
     Prepared p = prepare(spec, cfg.seed());
     TrainingRun run = new TrainingRun(saved.model(), p.train(), cfg);
-    run.sgd().restore(saved.velocities());
+    saved.restoreInto(run.optimizer());
     RunFolder folder = RunFolder.resume(dir, state.epoch());
     run.resumeAfter(state.epoch(), state.iteration(), folder.history());
     out.printf(Locale.ROOT, "Resuming %s after epoch %d of %d%n", dir, state.epoch(), cfg.epochs());
@@ -170,7 +170,7 @@ final class TrainingJob {
   }
 
   private static void saveCheckpoint(Path dir, TrainConfig cfg, EpochEnd end) {
-    Checkpoint.save(dir.resolve(CHECKPOINT), end.model(), end.sgd(),
-        new TrainingState(cfg, end.epoch(), end.iteration(), end.sgd().learningRate()));
+    Checkpoint.save(dir.resolve(CHECKPOINT), end.model(), end.optimizer(),
+        new TrainingState(cfg, end.epoch(), end.iteration(), end.optimizer().learningRate()));
   }
 }

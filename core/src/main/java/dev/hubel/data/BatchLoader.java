@@ -34,6 +34,7 @@ public final class BatchLoader implements AutoCloseable {
   private boolean shuffle;
   private long seed;
   private Augmentation augmentation = Augmentation.NONE;
+  private PcaLighting lighting;
   private Normalization normalization;
   private boolean prefetch = true;
 
@@ -82,11 +83,17 @@ public final class BatchLoader implements AutoCloseable {
     return this;
   }
 
-  /** Varies each example as {@code a} says, drawn from (seed, epoch, example index); the seed is {@link #shuffle}'s. */
+  /**
+   * Varies each example as {@code a} says, drawn from (seed, epoch, example index); the seed is
+   * {@link #shuffle}'s. With PCA lighting, the colour components are computed here, once, from
+   * this loader's examples.
+   */
   public BatchLoader augment(Augmentation a) {
     requireNotBegun();
     a.requireFits(data.shape(), "dataset " + data.name());
     this.augmentation = a;
+    // colour components of the examples this loader trains on (the training split), as AlexNet took them from its training set
+    this.lighting = a.lighting() > 0 ? PcaLighting.of(data, examples) : null;
     return this;
   }
 
@@ -164,7 +171,7 @@ public final class BatchLoader implements AutoCloseable {
       int example = order[start + i];
       b.examples[i] = example;
       b.labels[i] = labels[example];
-      if (augment) augmentation.apply(images, example * per, b.images, i * per, c, h, w, CounterRandom.hash(key, example));
+      if (augment) augmentation.apply(images, example * per, b.images, i * per, c, h, w, CounterRandom.hash(key, example), lighting);
       else System.arraycopy(images, example * per, b.images, i * per, per);
     }
     if (normalization != null) normalization.apply(b.images, n, plane);

@@ -135,7 +135,7 @@ public final class ModelFile {
    */
   static void fill(SafeTensors st, Model model) {
     boolean checkpoint = Checkpoint.FORMAT.equals(st.metadata().get(FORMAT));
-    checkTensors(st, model, checkpoint ? Set.of(Checkpoint.VELOCITY) : Set.of());
+    checkTensors(st, model, checkpoint ? Checkpoint.statePrefixes(st.metadata()) : Set.of());
     for (Param p : model.params()) st.read(p.name(), p.value());
   }
 

@@ -35,6 +35,41 @@ public final class SoftmaxCrossEntropy {
     return total;
   }
 
+  /**
+   * The same with label smoothing ε (Szegedy et al. 2016, PyTorch's label_smoothing): the target
+   * is q = (1 - ε) on the label plus ε / k on every class, the loss per row -sum_j q_j log p_j, so
+   * (1 - ε) * (-log p_label) + ε / k * sum_j (-log p_j), and dlogits = (p - q) / n. ε = 0 is
+   * {@link #lossAndGrad(float[], int, int, int[], float[])} exactly.
+   */
+  public static double lossAndGrad(float[] logits, int n, int k, int[] labels, float[] dlogits, float smoothing) {
+    if (smoothing == 0f) return lossAndGrad(logits, n, k, labels, dlogits);
+    double total = 0;
+    float invN = 1f / n;
+    float onLabel = 1f - smoothing, everywhere = smoothing / k;
+    for (int r = 0; r < n; r++) {
+      int base = r * k;
+      float max = Float.NEGATIVE_INFINITY;
+      for (int j = 0; j < k; j++) max = Math.max(max, logits[base + j]);
+      double sum = 0, shifted = 0;
+      for (int j = 0; j < k; j++) {
+        sum += Math.exp(logits[base + j] - max);
+        shifted += logits[base + j] - max;
+      }
+      double logSum = Math.log(sum);
+      int label = labels[r];
+      double nll = logSum - (logits[base + label] - max);
+      double uniform = k * logSum - shifted;  // sum_j -log p_j
+      total += (1.0 - smoothing) * nll + (double) smoothing / k * uniform;
+      if (dlogits != null) {
+        for (int j = 0; j < k; j++) {
+          float p = (float) (Math.exp(logits[base + j] - max - logSum));
+          dlogits[base + j] = (p - (j == label ? onLabel + everywhere : everywhere)) * invN;
+        }
+      }
+    }
+    return total;
+  }
+
   /** Softmax of each row into probs (n, k). */
   public static void softmax(float[] logits, int n, int k, float[] probs) {
     for (int r = 0; r < n; r++) {

@@ -1,5 +1,6 @@
 package dev.hubel.model;
 
+import dev.hubel.kernel.ParamUpdates;
 import dev.hubel.kernel.SoftmaxCrossEntropy;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.op.Step;
@@ -26,6 +27,7 @@ public final class Plan {
   private final int classes;
   private final boolean inputGrad;
   private int correct;
+  private float labelSmoothing;
   private long noiseSeed;
   private long iteration;  // training forward passes so far: with noiseSeed, what random layers draw from
 
@@ -176,13 +178,28 @@ public final class Plan {
    */
   public float trainStep(int n, int[] labels) {
     forward(n, true);
-    float loss = lossAndGradient(n, labels);
+    float loss = lossAndGradient(n, labels, labelSmoothing);
     backward(n);
     return loss;
   }
 
+  /**
+   * Label smoothing ε for {@link #trainStep}, in [0, 1): the loss trained on aims at 1 - ε on the
+   * label and ε / K on every class. Evaluation's loss ({@link #lossAndGradient(int, int[])}) stays
+   * plain cross-entropy, so that validation losses compare across runs.
+   */
+  public void setLabelSmoothing(float epsilon) {
+    if (!(epsilon >= 0 && epsilon < 1)) throw new IllegalArgumentException("label smoothing must be in [0, 1), received " + epsilon);
+    this.labelSmoothing = epsilon;
+  }
+
   /** Loss of the last forward pass; writes its gradient into the output's grad. */
   public float lossAndGradient(int n, int[] labels) {
+    return lossAndGradient(n, labels, 0f);
+  }
+
+  /** The same against labels smoothed by ε (see {@link #setLabelSmoothing}). */
+  public float lossAndGradient(int n, int[] labels, float smoothing) {
     for (int r = 0; r < n; r++) {
       if (labels[r] < 0 || labels[r] >= classes) {
         throw new IllegalArgumentException("label " + labels[r] + " of example " + r + " is outside 0.."
@@ -190,7 +207,7 @@ public final class Plan {
       }
     }
     Tensor out = tensors[tensors.length - 1];
-    double total = SoftmaxCrossEntropy.lossAndGrad(out.value, n, classes, labels, out.grad);
+    double total = SoftmaxCrossEntropy.lossAndGrad(out.value, n, classes, labels, out.grad, smoothing);
     correct = 0;
     for (int r = 0; r < n; r++) if (SoftmaxCrossEntropy.argmax(out.value, r, classes) == labels[r]) correct++;
     return (float) (total / n);
@@ -213,5 +230,34 @@ public final class Plan {
     if (n < 1 || n > batch) {
       throw new IllegalArgumentException("this plan runs 1.." + batch + " examples at a time, asked for " + n);
     }
+  }
+
+  /**
+   * The first node, in the order the forward pass runs them, whose output over the first n
+   * examples holds a NaN or an infinity; null when none does. For a divergence report: it scans
+   * every activation, so it is only for when something already went wrong.
+   */
+  public String firstNonFiniteOutput(int n) {
+    checkCount(n);
+    List<Node> nodes = model.nodes();
+    for (int i = 0; i < tensors.length; i++) {
+      if (ParamUpdates.anyNonFinite(tensors[i].value, n * tensors[i].stride())) return nodes.get(i).name();
+    }
+    return null;
+  }
+
+  /**
+   * The first place, in the order the backward pass reaches them (from the output towards the
+   * input), where the last backward pass left a NaN or an infinity: a node's output gradient
+   * ("FC8") or one of its parameters' gradients ("FC8.weight"); null when there is none.
+   */
+  public String firstNonFiniteGradient(int n) {
+    checkCount(n);
+    List<Node> nodes = model.nodes();
+    for (int i = tensors.length - 1; i >= 1; i--) {
+      if (ParamUpdates.anyNonFinite(tensors[i].grad, n * tensors[i].stride())) return nodes.get(i).name();
+      for (Param p : model.paramsOf(i)) if (ParamUpdates.anyNonFinite(p.grad(), p.size())) return p.name();
+    }
+    return null;
   }
 }

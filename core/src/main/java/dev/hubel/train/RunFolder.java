@@ -29,12 +29,13 @@ import java.util.Map;
  *   <li>{@code run.json}: the settings (model, data, split, config, normalisation, threads), written at the start;
  *   <li>{@code metrics.csv}: one row per epoch, appended when the epoch ends
  *       ({@value #HEADER}; validation columns empty when nothing is held out);
- *   <li>{@code chart.png}: loss and accuracy curves, redrawn after every epoch.
+ *   <li>{@code chart.png}: loss and accuracy curves, redrawn after every epoch;
+ *   <li>{@code recipe.json}: the run stated in full ({@link #writeRecipe}), when it was started from a recipe.
  * </ul>
  * A folder is never overwritten: a new run gets a new one, and a resumed run continues its own.
  */
 public final class RunFolder implements RunListener {
-  public static final String SETTINGS = "run.json", METRICS = "metrics.csv", CHART = "chart.png";
+  public static final String SETTINGS = "run.json", METRICS = "metrics.csv", CHART = "chart.png", RECIPE = "recipe.json";
   public static final String HEADER = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,learning_rate,images_per_second,seconds";
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -109,6 +110,14 @@ public final class RunFolder implements RunListener {
     }
     folder.writeAtomically(METRICS, String.join("\n", kept) + "\n");
     return folder;
+  }
+
+  /**
+   * Writes {@code recipe.json}, every setting of the run ({@link Recipe#toJson}), so that
+   * {@code train --recipe runs/NAME/recipe.json} trains it again. A resumed run keeps the one it has.
+   */
+  public void writeRecipe(Recipe recipe) {
+    if (!Files.exists(dir.resolve(RECIPE))) writeAtomically(RECIPE, recipe.toJson());
   }
 
   public Path dir() {
@@ -203,8 +212,14 @@ public final class RunFolder implements RunListener {
     c.put("seed", cfg.seed());
     c.put("validation_fraction", cfg.validationFraction());
     Augmentation a = cfg.augmentation();
-    c.put("augmentation", Map.of("crop_padding", a.cropPadding(), "flip", a.flip(), "translate", a.translate()));
+    c.put("augmentation", Map.of("crop_padding", a.cropPadding(), "flip", a.flip(), "translate", a.translate(),
+        "lighting", a.lighting()));
     c.put("normalize", cfg.normalize());
+    c.put("optimizer", cfg.optimizer().toString());
+    c.put("schedule", cfg.schedule().toString());
+    c.put("label_smoothing", cfg.labelSmoothing());
+    c.put("clip_norm", cfg.clipNorm());
+    c.put("early_stopping", cfg.earlyStopping());
     s.put("config", c);
     Normalization n = model.normalization();
     s.put("normalization", n == null ? null : Map.of("mean", n.mean(), "std", n.std()));

@@ -93,7 +93,7 @@ public final class TrainingControl {
       progress.startNanos += System.nanoTime() - from;  // paused time is not training time
     }
     float lr = learningRate;
-    if (!Float.isNaN(lr) && run.sgd().learningRate() != lr) run.sgd().setLearningRate(lr);
+    if (!Float.isNaN(lr) && run.optimizer().learningRate() != lr) run.optimizer().setLearningRate(lr);
   }
 
   private void waitWhilePaused(TrainingRun run) {

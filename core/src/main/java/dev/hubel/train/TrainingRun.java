@@ -5,8 +5,10 @@ import dev.hubel.data.BatchLoader;
 import dev.hubel.data.ChannelStatistics;
 import dev.hubel.data.Dataset;
 import dev.hubel.data.Split;
+import dev.hubel.kernel.ParamUpdates;
 import dev.hubel.model.Model;
 import dev.hubel.model.Plan;
+import dev.hubel.tensor.Param;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -34,22 +36,34 @@ public final class TrainingRun {
   private final TrainConfig cfg;
   private final Split split;
   private final Plan plan;
-  private final Sgd sgd;
+  private final Optimizer optimizer;
   private final List<RunListener> listeners = new ArrayList<>();
   private final List<EpochResult> history = new ArrayList<>();
   private LearningRateSchedule schedule;
   private TrainingControl control;
   private boolean prefetch = true;
+  private boolean divergenceGuard = true;
   private int completed;
   private boolean trained;
+  private boolean stoppedEarly;
 
   /**
    * Splits off the validation examples, sets the model's normalisation from the training examples
    * when the config asks for it and the model has none yet, compiles the model for the batch size
-   * and makes the optimiser (its state can be restored through {@link #sgd()} before training).
+   * and makes the optimiser (its state can be restored through {@link #optimizer()} before training).
+   * Refuses settings that watch validation figures (early stopping, a plateau schedule on a
+   * validation metric) when no examples are held out.
    */
   public TrainingRun(Model model, Dataset data, TrainConfig cfg) {
     Trainer.requireFits(model, data);
+    if (cfg.validationFraction() == 0 && cfg.earlyStopping() > 0) {
+      throw new IllegalArgumentException("early stopping watches validation accuracy, but no examples are held out; "
+          + "set a validation fraction above 0 (0.1 holds out a tenth)");
+    }
+    if (cfg.validationFraction() == 0 && cfg.schedule().needsValidation()) {
+      throw new IllegalArgumentException("the plateau schedule watches " + cfg.schedule().monitor()
+          + ", but no examples are held out; set a validation fraction above 0, or watch train_loss");
+    }
     this.model = model;
     this.data = data;
     this.cfg = cfg;
@@ -58,11 +72,12 @@ public final class TrainingRun {
     cfg.augmentation().requireFits(data.shape(), "dataset " + data.name());
     this.plan = model.compile(cfg.batch());
     plan.setNoiseSeed(cfg.seed());
-    this.sgd = new Sgd(model.params(), cfg.learningRateAt(1), cfg.momentum(), cfg.weightDecay());
+    plan.setLabelSmoothing(cfg.labelSmoothing());
+    this.optimizer = cfg.optimizer().build(model.params());
     this.schedule = LearningRateSchedule.of(cfg);
   }
 
-  /** Replaces the config's per-epoch decay. */
+  /** Replaces the config's schedule. */
   public TrainingRun schedule(LearningRateSchedule s) {
     this.schedule = s;
     return this;
@@ -96,8 +111,17 @@ public final class TrainingRun {
   }
 
   /**
+   * Stops the run with a {@link DivergenceException} at the first step whose loss or gradient is
+   * NaN or infinite (default on). It costs one pass over the gradients per step.
+   */
+  public TrainingRun divergenceGuard(boolean on) {
+    this.divergenceGuard = on;
+    return this;
+  }
+
+  /**
    * Continues a run whose first {@code epochs} epochs are done: restore the model's weights and the
-   * optimiser's state ({@link #sgd()}) first. {@code iteration} is the training steps taken so far
+   * optimiser's state ({@link #optimizer()}) first. {@code iteration} is the training steps taken so far
    * ({@link EpochEnd#iteration()}), {@code history} those epochs' results (a schedule may read them;
    * {@link RunFolder#history()} reads them back from metrics.csv).
    */
@@ -127,11 +151,13 @@ public final class TrainingRun {
     try {
       for (RunListener l : listeners) l.runStarted(this);
       BatchProgress progress = new BatchProgress();
-      for (int epoch = completed + 1; epoch <= cfg.epochs(); epoch++) {
+      stoppedEarly = EarlyStopping.due(history, cfg.earlyStopping());
+      for (int epoch = completed + 1; epoch <= cfg.epochs() && !stoppedEarly; epoch++) {
         Evaluation validation = epoch(epoch, batches, held, progress);
         completed = epoch;
-        EpochEnd done = new EpochEnd(history.getLast(), model, sgd, plan.iteration(), List.copyOf(history), validation);
+        EpochEnd done = new EpochEnd(history.getLast(), model, optimizer, plan.iteration(), List.copyOf(history), validation);
         for (RunListener l : listeners) l.epochEnded(done);
+        stoppedEarly = EarlyStopping.due(history, cfg.earlyStopping());
       }
       List<EpochResult> all = List.copyOf(history);
       for (RunListener l : listeners) l.runEnded(all);
@@ -144,8 +170,13 @@ public final class TrainingRun {
 
   /** Trains one epoch, validates, adds its result to the history; returns the validation (null if none). */
   private Evaluation epoch(int epoch, BatchLoader batches, BatchLoader held, BatchProgress p) {
-    float lr = schedule.learningRate(epoch, List.copyOf(history));
-    sgd.setLearningRate(lr);
+    List<EpochResult> before = List.copyOf(history);
+    int steps = batches.batches();
+    float lr = schedule.learningRate(epoch, before);
+    boolean perStep = schedule.perStep();
+    optimizer.setLearningRate(lr);
+    List<Param> params = optimizer.params();
+    boolean measure = divergenceGuard || cfg.clipNorm() > 0;
     int per = data.shape().size();
     p.epoch = epoch;
     p.epochs = cfg.epochs();
@@ -158,11 +189,23 @@ public final class TrainingRun {
     p.startNanos = System.nanoTime();
     batches.begin(epoch);
     for (Batch b; (b = batches.next()) != null; ) {
-      if (control != null) control.beforeBatch(this, p);
       int n = b.count();
       System.arraycopy(b.images(), 0, plan.input(), 0, n * per);
+      if (perStep) {
+        lr = schedule.learningRate(epoch, p.batch, steps, before);
+        optimizer.setLearningRate(lr);
+      }
+      if (control != null) control.beforeBatch(this, p);  // after the schedule: a rate set from the page wins
       float loss = plan.trainStep(n, b.labels());
-      sgd.step();
+      if (divergenceGuard && !Float.isFinite(loss)) throw diverged(epoch, p.batch + 1, steps, n, "the loss is " + loss, lr, true);
+      if (measure) {
+        double norm = GradientNorm.of(params);
+        if (divergenceGuard && !Double.isFinite(norm)) {
+          throw diverged(epoch, p.batch + 1, steps, n, "the loss is " + loss + " but the gradient is not finite", lr, false);
+        }
+        if (cfg.clipNorm() > 0) GradientNorm.clip(params, cfg.clipNorm(), norm);
+      }
+      optimizer.step();
       p.lossSum += (double) loss * n;
       p.correct += plan.lastCorrect();
       p.images += n;
@@ -175,9 +218,23 @@ public final class TrainingRun {
     double seconds = (System.nanoTime() - p.startNanos) / 1e9;
     EpochResult r = new EpochResult(epoch, cfg.epochs(), p.loss(), p.accuracy(),
         validation == null ? Double.NaN : validation.loss(), validation == null ? Double.NaN : validation.accuracy(),
-        sgd.learningRate(), p.images / (trainedNanos / 1e9), seconds);  // the control's rate, if it set one
+        optimizer.learningRate(), p.images / (trainedNanos / 1e9), seconds);  // the control's rate, if it set one
     history.add(r);
     return validation;
+  }
+
+  /** Where a step went non-finite: the first parameter whose values already are, else the first layer's output or gradient. */
+  private DivergenceException diverged(int epoch, int batch, int batches, int n, String what, float lr, boolean forward) {
+    String where = null;
+    for (Param q : model.params()) {
+      if (ParamUpdates.anyNonFinite(q.value(), q.size())) {
+        where = q.name() + " (its values, from an earlier step)";
+        break;
+      }
+    }
+    if (where == null) where = forward ? plan.firstNonFiniteOutput(n) : plan.firstNonFiniteGradient(n);
+    if (where == null) where = "the loss";
+    return new DivergenceException(plan.iteration(), epoch, batch, batches, where, what, lr);
   }
 
   /** Evaluation on the held-out examples with the model as it is now; null when none are held out. */
@@ -204,8 +261,19 @@ public final class TrainingRun {
   }
 
   /** The optimiser: restore its state here before {@link #train()} when resuming. */
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  /** The optimiser when it is SGD (the default); refuses another, which {@link #optimizer()} gives. */
   public Sgd sgd() {
-    return sgd;
+    if (optimizer instanceof Sgd s) return s;
+    throw new IllegalStateException("this run's optimiser is " + optimizer.config().kind() + ", not SGD; use optimizer()");
+  }
+
+  /** Whether the run ended before its last epoch because validation accuracy stopped improving (early stopping). */
+  public boolean stoppedEarly() {
+    return stoppedEarly;
   }
 
   /** Epochs done (resumed ones included). */

@@ -2,7 +2,7 @@ package dev.hubel.train;
 
 /**
  * Where a training run stands after an epoch: what a checkpoint keeps besides the weights and the
- * optimiser's velocities, so that a resumed run continues exactly as an uninterrupted one.
+ * optimiser's state, so that a resumed run continues exactly as an uninterrupted one.
  *
  * @param config       the run's settings; its seed fixes the shuffles and the random layers' noise
  * @param epoch        epochs completed (1-based, as {@link EpochResult}); the run resumes at epoch + 1

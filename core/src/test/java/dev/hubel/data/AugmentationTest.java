@@ -102,6 +102,11 @@ class AugmentationTest {
     return Stream.of(
         Arguments.of((Runnable) () -> new Augmentation(-1, false, 0), "crop padding must be 0 or more pixels, received -1"),
         Arguments.of((Runnable) () -> new Augmentation(0, false, -2), "translation must be 0 or more pixels, received -2"),
+        Arguments.of((Runnable) () -> new Augmentation(0, false, 0, -0.1f), "PCA lighting's std must be 0 (off) or more, received -0.1; AlexNet used 0.1"),
+        Arguments.of((Runnable) () -> Augmentation.NONE.withLighting(0.1f).requireFits(Shape.vector(10), "dataset flat"),
+            "dataset flat holds examples of 10, not images; augmentation needs C x H x W images"),
+        Arguments.of((Runnable) () -> Augmentation.NONE.withLighting(0.1f).apply(new float[3], 0, new float[3], 0, 3, 1, 1, 1L),
+            "PCA lighting needs the colour components of 3-channel images; compute them with PcaLighting.of"),
         Arguments.of((Runnable) () -> new Augmentation(4, false, 0).requireFits(Shape.chw(1, 4, 8), "dataset tiny"),
             "dataset tiny: crop padding 4 and translation 0 must be below the image's smaller side (4 of 4x8x1)"),
         Arguments.of((Runnable) () -> new Augmentation(0, true, 0).requireFits(Shape.vector(10), "dataset flat"),
@@ -119,6 +124,8 @@ class AugmentationTest {
     assertThat(Augmentation.NONE).hasToString("none");
     assertThat(Augmentation.cifar()).hasToString("pad 4 and crop, flip");
     assertThat(new Augmentation(0, false, 2)).hasToString("translate +-2");
+    assertThat(Augmentation.cifar().withLighting(0.1f)).hasToString("pad 4 and crop, flip, PCA lighting 0.1");
+    assertThat(Augmentation.NONE.withLighting(0.1f).isNone()).isFalse();
     assertThat(Augmentation.NONE.isNone()).isTrue();
     assertThat(Augmentation.cifar().isNone()).isFalse();
   }

@@ -3,6 +3,8 @@ package dev.hubel.io;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hubel.model.Model;
+import dev.hubel.train.Optimizer;
+import dev.hubel.train.OptimizerConfig;
 import dev.hubel.train.Sgd;
 import dev.hubel.train.TrainConfig;
 import dev.hubel.train.TrainingState;
@@ -52,13 +54,49 @@ class CheckpointBadInputTest {
             "tensor optimizer.velocity.FC9.bias is not part of the architecture"));
   }
 
+  /** The same edits to an Adam checkpoint: two slots, a step count, settings in the metadata. */
+  static Stream<Arguments> badAdamCheckpoints() {
+    return Stream.of(
+        row("a second moment missing", (m, t) -> t.removeIf(e -> e.name().equals("optimizer.exp_avg_sq.FC4.bias")),
+            "has no optimiser state optimizer.exp_avg_sq.FC4.bias; a checkpoint holds one per trainable parameter"),
+        row("optimiser metadata not JSON", (m, t) -> m.put("optimizer", "{\"steps\": 3"),
+            "metadata 'optimizer' is not an optimiser Hubel can resume from: Unexpected end-of-input"),
+        row("optimiser metadata without its steps", (m, t) -> m.put("optimizer", m.get("optimizer").replace("\"steps\":40,", "")),
+            "metadata 'optimizer' is not an optimiser Hubel can resume from: Missing creator property 'steps'"),
+        row("an impossible beta", (m, t) -> m.put("optimizer", m.get("optimizer").replace("\"beta2\":0.999", "\"beta2\":1.5")),
+            "beta2 must be in [0, 1), received 1.5"),
+        row("a slot Adam does not keep", (m, t) -> {
+          m.put("optimizer", m.get("optimizer").replace("\"exp_avg_sq\"]", "\"exp_avg_sq\",\"velocity\"]"));
+          for (var e : List.copyOf(t)) {
+            if (e.name().startsWith("optimizer.exp_avg.")) t.add(new SafeTensors.Entry(e.name().replace("exp_avg", "velocity"), e.shape(), e.values()));
+          }
+        }, "holds optimiser state that its optimiser (adam, lr 0.001, betas 0.9 0.999, epsilon 1.0E-8) cannot take: "
+            + "adam keeps no state 'velocity'; it keeps exp_avg, exp_avg_sq"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badAdamCheckpoints")
+  void anAdamCheckpointIsRefusedWithTheFileAndTheReason(String what, BiConsumer<Map<String, String>, List<SafeTensors.Entry>> edit,
+                                                        String message) {
+    Model lenet = LeNet5.build();
+    Optimizer adam = OptimizerConfig.adam(1e-3f, 0f).build(lenet.params());
+    adam.restore(Map.of("exp_avg", adam.state("exp_avg"), "exp_avg_sq", adam.state("exp_avg_sq")), 40);
+    TrainingState state = new TrainingState(new TrainConfig(4, 8, 0.05f, 0.9f, 5e-4f, 0.5f, 7), 2, 40, 0.025f);
+    refused(lenet, adam, state, edit, message);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("badCheckpoints")
   void isRefusedWithTheFileAndTheReason(String what, BiConsumer<Map<String, String>, List<SafeTensors.Entry>> edit, String message) {
     Model lenet = LeNet5.build();
     TrainingState state = new TrainingState(new TrainConfig(4, 8, 0.05f, 0.9f, 5e-4f, 0.5f, 7), 2, 40, 0.025f);
-    Map<String, String> meta = new LinkedHashMap<>(Checkpoint.metadata(lenet, state));
-    List<SafeTensors.Entry> tensors = new ArrayList<>(Checkpoint.tensors(lenet, new Sgd(lenet.params(), 0.1f, 0.9f, 0f)));
+    refused(lenet, new Sgd(lenet.params(), 0.1f, 0.9f, 0f), state, edit, message);
+  }
+
+  private void refused(Model lenet, Optimizer sgd, TrainingState state, BiConsumer<Map<String, String>, List<SafeTensors.Entry>> edit,
+                       String message) {
+    Map<String, String> meta = new LinkedHashMap<>(Checkpoint.metadata(lenet, sgd, state));
+    List<SafeTensors.Entry> tensors = new ArrayList<>(Checkpoint.tensors(lenet, sgd));
     edit.accept(meta, tensors);
     Path f = dir.resolve("bad.safetensors");
     SafeTensors.write(f, meta, tensors);

@@ -14,7 +14,10 @@ import dev.hubel.model.Model;
 import dev.hubel.tensor.Shape;
 import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The training loop as a whole (prefetching loader with augmentation and normalisation, step,
@@ -22,8 +25,23 @@ import org.junit.jupiter.api.Test;
  */
 class RunAllocationTest {
 
-  @Test
-  void aWarmEpochAllocatesNothingPerBatch() {
+  static Stream<Arguments> configs() {
+    TrainConfig sgd = new TrainConfig(3, 4, 0.01f, 0.9f, 5e-4f, 1)
+        .withValidation(0.1).withAugmentation(new Augmentation(2, true, 1)).withNormalize(true);
+    return Stream.of(
+        Arguments.of("SGD, crops, flips, translation", sgd),
+        Arguments.of("Adam, warm-up, plateau, smoothing, clipping, lighting", sgd
+            .withOptimizer(OptimizerConfig.adam(1e-3f, 1e-4f))
+            .withSchedule(ScheduleConfig.plateau(0.1f, 0, 1e-5f).withWarmup(1, 0.1f))
+            .withLabelSmoothing(0.1f).withClipNorm(1f).withAugmentation(new Augmentation(2, true, 1, 0.1f))),
+        Arguments.of("RMSprop centered with momentum, cosine", sgd
+            .withOptimizer(OptimizerConfig.rmsProp(1e-3f, 1e-4f).withMomentum(0.9f).withCentered(true))
+            .withSchedule(ScheduleConfig.cosine(0))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configs")
+  void aWarmEpochAllocatesNothingPerBatch(String name, TrainConfig cfg) {
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     threads.setThreadAllocatedMemoryEnabled(true);
     SplittableRandom rng = new SplittableRandom(2);
@@ -34,8 +52,6 @@ class RunAllocationTest {
     for (int i = 0; i < n; i++) y[i] = rng.nextInt(3);
     Dataset data = new Dataset("alloc", Shape.chw(2, 8, 8), x, y, new String[] {"a", "b", "c"});
     Model model = Model.of("small", dense(flatten(maxPool(relu(conv2d(input(2, 8, 8), 4, 3, 1, 1)), 2, 2)), 3));
-    TrainConfig cfg = new TrainConfig(3, 4, 0.01f, 0.9f, 5e-4f, 1)
-        .withValidation(0.1).withAugmentation(new Augmentation(2, true, 1)).withNormalize(true);
 
     long[] ids = new long[0];
     long[] window = new long[2];

@@ -33,6 +33,16 @@ class RunFolderTest {
   }
 
   @Test
+  void keepsTheRecipeThatReproducesTheRun() throws IOException {
+    RunFolder folder = RunFolder.create(runs, "recipe");
+    Recipe r = Recipe.zoo("lenet5");
+    folder.writeRecipe(r);
+    assertThat(Recipe.read(runs.resolve("recipe/recipe.json"))).isEqualTo(r);
+    folder.writeRecipe(r.withSeed(9));  // a resumed run keeps the recipe it started with
+    assertThat(Recipe.read(runs.resolve("recipe/recipe.json"))).isEqualTo(r);
+  }
+
+  @Test
   void aRunLeavesItsSettingsItsMetricsAndAChart() throws IOException {
     RunFolder folder = RunFolder.create(runs, "first");
     List<EpochResult> history = train(folder);

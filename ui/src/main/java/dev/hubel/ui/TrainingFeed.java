@@ -72,7 +72,7 @@ final class TrainingFeed implements RunListener {
     lastEpoch = 0;
     nextProgress = 0;
     Status s = new Status(board.control().isPaused() ? "paused" : "training", r.completedEpochs() + 1, r.config().epochs(), 0, 0,
-        r.iteration(), null, null, (double) r.sgd().learningRate(), note);
+        r.iteration(), null, null, (double) r.optimizer().learningRate(), note);
     board.state().status(s);
     this.finished = false;
     this.run = r;
@@ -122,7 +122,7 @@ final class TrainingFeed implements RunListener {
     double ips = p.imagesPerSecond();
     long remaining = (p.imagesInEpoch() - p.images()) + (long) (p.epochs() - p.epoch()) * p.imagesInEpoch();
     Status s = new Status(board.control().isPaused() ? "paused" : "training", p.epoch(), p.epochs(), p.batch(), p.batches(),
-        r.iteration(), ips > 0 ? ips : null, ips > 0 ? remaining / ips : null, (double) r.sgd().learningRate(),
+        r.iteration(), ips > 0 ? ips : null, ips > 0 ? remaining / ips : null, (double) r.optimizer().learningRate(),
         board.state().status().message());
     board.state().point(point);
     board.state().status(s);
@@ -139,7 +139,7 @@ final class TrainingFeed implements RunListener {
     board.state().epoch(e);
     Status old = board.state().status();
     Status s = new Status(old.phase(), r.epoch(), r.epochs(), old.batches(), old.batches(), end.iteration(), Views.number(r.imagesPerSecond()),
-        old.secondsLeft(), (double) end.sgd().learningRate(), old.message());
+        old.secondsLeft(), (double) end.optimizer().learningRate(), old.message());
     board.state().status(s);
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("epoch", e);
