@@ -46,6 +46,26 @@ final class TrainCommand implements Runnable {
   @Option(names = "--weight-decay", description = "L2 weight decay on weights, not biases (default: ${DEFAULT-VALUE}).")
   float weightDecay = 5e-4f;
 
+  @Option(names = "--optimizer", description = "The optimiser: " + OptimizerOptions.OPTIMIZERS + " (default: ${DEFAULT-VALUE}).")
+  String optimizer = "sgd";
+
+  @Option(names = "--schedule", description = "The learning-rate schedule: " + OptimizerOptions.SCHEDULES
+      + " (default: exponential, which is constant unless --lr-decay is given).")
+  String schedule = "exponential";
+
+  @Option(names = "--label-smoothing", paramLabel = "F", description = "Label smoothing of the loss (default: ${DEFAULT-VALUE}).")
+  float labelSmoothing = 0f;
+
+  @Option(names = "--clip", paramLabel = "NORM", description = "Clip the gradient's norm to NORM (default: ${DEFAULT-VALUE}: no clipping).")
+  float clip = 0f;
+
+  @Option(names = "--early-stopping", paramLabel = "N", description = "Stop when validation accuracy has not improved for N epochs (default: ${DEFAULT-VALUE}: never).")
+  int earlyStopping = 0;
+
+  @Option(names = "--recipe", paramLabel = "FILE|MODEL", description = "Train as a recipe file says (model, data, augmentation, optimiser, schedule,"
+      + " epochs, batch, seed), or as the zoo's recipe for MODEL; --data, --epochs, --seed may override it.")
+  String recipe;
+
   @Option(names = "--seed", description = "Seed for the weights, split, order, augmentation and dropout (default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
@@ -103,13 +123,37 @@ final class TrainCommand implements Runnable {
       job().resume(resume);
       return;
     }
+    if (recipe != null) {
+      trainRecipe();
+      return;
+    }
     if (model == null) throw new UserException("which model? Give a zoo name, e.g. 'hubel train lenet5 --data mnist'");
     if (data == null) throw new UserException("--data is missing: a dataset name (fashion-mnist, mnist, cifar10, cifar100) or a path");
     if (!(holdOut > 0 && holdOut < 1)) throw new UserException("--hold-out must be between 0 and 1, received " + holdOut);
-    TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, weightDecay, lrDecay, seed, validation,
-        AugmentOption.parse(augment), true);
+    TrainConfig cfg = new TrainConfig(epochs, batch, OptimizerOptions.optimizer(optimizer, lr, momentum, weightDecay),
+        OptimizerOptions.schedule(schedule, lrDecay), seed, validation, AugmentOption.parse(augment), true,
+        labelSmoothing, clip, earlyStopping);
     JobSpec job = new JobSpec(model, data, holdOut, download, classes, input);
     job().start(job, cfg, runs, name);
+  }
+
+  /** A recipe states the whole run; only where the data is, how long and the seed may change on the command line. */
+  private void trainRecipe() {
+    var parsed = spec.commandLine().getParseResult();
+    for (String o : java.util.List.of("--batch", "--lr", "--lr-decay", "--momentum", "--weight-decay", "--optimizer", "--schedule",
+        "--augment", "--label-smoothing", "--clip", "--early-stopping", "--validation", "--classes", "--input")) {
+      if (parsed.hasMatchedOption(o)) throw new UserException("--recipe states " + o.substring(2) + " itself; edit the recipe to change it");
+    }
+    if (model != null) throw new UserException("--recipe names its model; leave out " + model);
+    dev.hubel.train.Recipe r = java.nio.file.Files.exists(Path.of(recipe)) || recipe.endsWith(".json")
+        ? dev.hubel.train.Recipe.read(Path.of(recipe)) : dev.hubel.train.Recipe.zoo(recipe);
+    if (parsed.hasMatchedOption("--data")) r = r.withData(data);
+    if (parsed.hasMatchedOption("--epochs")) r = r.withEpochs(epochs);
+    if (parsed.hasMatchedOption("--seed")) r = r.withSeed(seed);
+    var m = r.model();
+    String shape = m.input() == null ? null : String.join("x", java.util.Arrays.stream(m.input().dims()).mapToObj(String::valueOf).toList());
+    JobSpec job = new JobSpec(m.name(), r.data().name(), holdOut, download, m.classes(), shape);
+    job().withRecipe(r).start(job, r.toConfig(), runs, name);
   }
 
   private TrainingJob job() {

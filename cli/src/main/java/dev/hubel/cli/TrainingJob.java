@@ -48,6 +48,7 @@ final class TrainingJob {
   private final PrintStream out;
   private final List<RunListener> extraListeners = new ArrayList<>();
   private Integer uiPort;  // null: no dashboard
+  private dev.hubel.train.Recipe recipe;  // saved into the run folder when the run comes from one
 
   TrainingJob(PrintStream out) {
     this.out = out;
@@ -56,6 +57,12 @@ final class TrainingJob {
   /** Serves the live dashboard on 127.0.0.1 while training ({@code port} 0: any free port) and opens it in a browser if there is one. */
   TrainingJob withUi(int port) {
     this.uiPort = port;
+    return this;
+  }
+
+  /** The recipe the run follows, written into its folder as recipe.json. */
+  TrainingJob withRecipe(dev.hubel.train.Recipe r) {
+    this.recipe = r;
     return this;
   }
 
@@ -99,6 +106,7 @@ final class TrainingJob {
     if (!p.train().shape().isVolume()) cfg = cfg.withNormalize(false);  // token ids are not pixels
     RunFolder folder = name == null ? RunFolder.create(runsDir, model) : RunFolder.create(runsDir, name);
     spec.save(folder.dir());
+    if (recipe != null) folder.writeRecipe(recipe);
     TrainingRun run = new TrainingRun(model, p.train(), cfg);
     header(spec, run, p);
     return train(run, folder, p.test());
@@ -133,14 +141,8 @@ final class TrainingJob {
     out.printf(Locale.ROOT, "%s (%,d parameters) on %s: %,d training examples (%,d held out to validate), %,d to test%n",
         run.model().name(), run.model().paramCount(), spec.data(), run.split().train().length,
         run.split().validation().length, p.test().size());
-    out.printf(Locale.ROOT, "%d epochs, batch %d, SGD lr %s%s momentum %s weight decay %s, augmentation %s, seed %d, %d threads%n",
-        c.epochs(), c.batch(), plain(c.learningRate()), c.lrDecay() == 1f ? "" : " (x" + plain(c.lrDecay()) + " per epoch)",
-        plain(c.momentum()), plain(c.weightDecay()), c.augmentation(), c.seed(), WorkerPool.shared().threads());
-  }
-
-  /** 5.0E-4 as 0.0005: the float's shortest decimal, without an exponent. */
-  private static String plain(float v) {
-    return new java.math.BigDecimal(Float.toString(v)).toPlainString();
+    out.printf(Locale.ROOT, "%d epochs, batch %d, %s, schedule %s, augmentation %s, seed %d, %d threads%n",
+        c.epochs(), c.batch(), c.optimizer(), c.schedule(), c.augmentation(), c.seed(), WorkerPool.shared().threads());
   }
 
   /** Metrics before the checkpoint: a run killed between the two redoes that epoch, never skips one. */
