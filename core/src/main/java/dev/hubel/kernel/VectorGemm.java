@@ -37,6 +37,12 @@ final class VectorGemm implements GemmKernel {
   static final int NC = 2048 / NR * NR;
   /** From this many rows of C on, packing B pays for itself. */
   static final int PACK_B_MIN_M = 129;
+  /**
+   * Up to this many rows, A times B transposed is done as dot products of rows (a fully connected
+   * layer at batch 1..4): each row of B is read once, straight from memory, where the tiled path
+   * would first copy all of B into a packed panel, doubling the traffic of a memory-bound product.
+   */
+  static final int DOT_MAX_M = 4;
 
   @Override
   public void multiply(boolean transA, boolean transB, int m, int n, int k,
@@ -44,6 +50,10 @@ final class VectorGemm implements GemmKernel {
                        float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, boolean accumulate) {
     PackedPanels panels = PackedPanels.forThisThread();
+    if (transB && !transA && m <= DOT_MAX_M) {
+      dotRows(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, panels.tile(MR * NR));
+      return;
+    }
     boolean packB = transB || m >= PACK_B_MIN_M;
     for (int jc = 0; jc < n; jc += NC) {
       int nb = Math.min(NC, n - jc);
@@ -96,6 +106,35 @@ final class VectorGemm implements GemmKernel {
         edgeTile(aPanel, r * kb, bSource, bColumn, bStride, kb, columns, scratch);
         storeTile(scratch, c, cBase + r * ldc + j, ldc, Math.min(MR, mb - r),
             Math.min(L, nb - j), overwrite);
+      }
+    }
+  }
+
+  /**
+   * C[i, j] (+)= row i of A . row j of B, for m <= {@link #DOT_MAX_M}. The lanes of each dot are
+   * summed in a fixed scalar order (not reduceLanes, whose order may differ between the
+   * interpreter and compiled code), so the result never depends on warm-up.
+   */
+  private static void dotRows(int m, int n, int k, float[] a, int aOff, int lda,
+                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                              boolean accumulate, float[] lanes) {
+    int whole = k - k % (2 * L);
+    for (int j = 0; j < n; j++) {
+      int bRow = bOff + j * ldb;
+      for (int i = 0; i < m; i++) {
+        int aRow = aOff + i * lda;
+        FloatVector s0 = FloatVector.zero(S), s1 = s0;
+        int p = 0;
+        for (; p < whole; p += 2 * L) {
+          s0 = FloatVector.fromArray(S, a, aRow + p).fma(FloatVector.fromArray(S, b, bRow + p), s0);
+          s1 = FloatVector.fromArray(S, a, aRow + p + L).fma(FloatVector.fromArray(S, b, bRow + p + L), s1);
+        }
+        s0.add(s1).intoArray(lanes, 0);
+        float sum = 0f;
+        for (int l = 0; l < L; l++) sum += lanes[l];
+        for (; p < k; p++) sum += a[aRow + p] * b[bRow + p];
+        int at = cOff + i * ldc + j;
+        c[at] = accumulate ? c[at] + sum : sum;
       }
     }
   }
