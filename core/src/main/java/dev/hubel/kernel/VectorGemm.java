@@ -45,6 +45,11 @@ final class VectorGemm implements GemmKernel {
   static final int DOT_MAX_M = 4;
 
   @Override
+  public int vectorBits() {
+    return S.vectorBitSize();
+  }
+
+  @Override
   public void multiply(boolean transA, boolean transB, int m, int n, int k,
                        float[] a, int aOff, int lda,
                        float[] b, int bOff, int ldb,
