@@ -99,6 +99,14 @@ public final class Im2col {
               continue;
             }
             int row = plane + iy * w;
+            if (stride == 1) {
+              // ix = ox - padW + kx: one contiguous run inside the row, a loop the JIT vectorises
+              int first = kx - padW;
+              int lo = Math.min(wo, Math.max(0, -first)), hi = Math.max(lo, Math.min(wo, w - first));
+              for (int ox = lo; ox < hi; ox++) dx[row + first + ox] += col[src + ox];
+              src += wo;
+              continue;
+            }
             for (int ox = 0; ox < wo; ox++) {
               int ix = ox * stride - padW + kx;
               if (ix >= 0 && ix < w) dx[row + ix] += col[src];

@@ -1,7 +1,6 @@
 package dev.hubel.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>B is packed only when transposed or when m is large: with few rows (most convolutions have
  * M = output channels <= 128) the copy costs more than it saves, so the kernel reads rows of B in
- * place. Columns left over after the last full strip go through {@link #edgeTile}, one masked
- * vector at a time; rows left over are zero-padded in the A panel and simply not stored.
+ * place. Columns left over after the last full strip are copied into a zero-padded strip and go
+ * through the same tile; rows left over are zero-padded in the A panel and simply not stored.
  *
  * <p>Vectors live only in locals: a FloatVector stored in a field or array is boxed.
  */
@@ -103,15 +102,19 @@ final class VectorGemm implements GemmKernel {
         storeTile(scratch, c, cBase + r * ldc + s * NR, ldc, Math.min(MR, mb - r), NR, overwrite);
       }
     }
-    int bStrip = bBase + fullStrips * bStripStep;
-    for (int j = fullStrips * NR; j < nb; j += L) {
-      VectorMask<Float> columns = S.indexInRange(j, nb);
-      int bColumn = bStrip + j - fullStrips * NR;
-      for (int r = 0; r < mb; r += MR) {
-        edgeTile(aPanel, r * kb, bSource, bColumn, bStride, kb, columns, scratch);
-        storeTile(scratch, c, cBase + r * ldc + j, ldc, Math.min(MR, mb - r),
-            Math.min(L, nb - j), overwrite);
-      }
+    int width = nb - fullStrips * NR;
+    if (width == 0) return;
+    // The last, narrower strip is copied into a zero-padded one, so that it runs through the same
+    // full tile (masked vector loads and stores are not compiled to plain instructions everywhere).
+    float[] edge = PackedPanels.forThisThread().edgeStrip(kb * NR);
+    int from = bBase + fullStrips * bStripStep;
+    for (int p = 0; p < kb; p++) {
+      System.arraycopy(bSource, from + p * bStride, edge, p * NR, width);
+      java.util.Arrays.fill(edge, p * NR + width, (p + 1) * NR, 0f);
+    }
+    for (int r = 0; r < mb; r += MR) {
+      tile(aPanel, r * kb, edge, 0, NR, kb, scratch);
+      storeTile(scratch, c, cBase + r * ldc + fullStrips * NR, ldc, Math.min(MR, mb - r), width, overwrite);
     }
   }
 
@@ -189,29 +192,6 @@ final class VectorGemm implements GemmKernel {
     c52.intoArray(out, 5 * NR + 2 * L); c53.intoArray(out, 5 * NR + 3 * L);
   }
 
-  /** out[MR x L] = A strip * one vector column of B, lanes outside columns left at zero. */
-  private static void edgeTile(float[] aPanel, int aBase, float[] bSource, int bBase, int bStride,
-                               int kb, VectorMask<Float> columns, float[] out) {
-    FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-    int ai = aBase;
-    int bi = bBase;
-    for (int p = 0; p < kb; p++, ai += MR, bi += bStride) {
-      FloatVector bv = FloatVector.fromArray(S, bSource, bi, columns);
-      c0 = FloatVector.broadcast(S, aPanel[ai]).fma(bv, c0);
-      c1 = FloatVector.broadcast(S, aPanel[ai + 1]).fma(bv, c1);
-      c2 = FloatVector.broadcast(S, aPanel[ai + 2]).fma(bv, c2);
-      c3 = FloatVector.broadcast(S, aPanel[ai + 3]).fma(bv, c3);
-      c4 = FloatVector.broadcast(S, aPanel[ai + 4]).fma(bv, c4);
-      c5 = FloatVector.broadcast(S, aPanel[ai + 5]).fma(bv, c5);
-    }
-    c0.intoArray(out, 0);
-    c1.intoArray(out, NR);
-    c2.intoArray(out, 2 * NR);
-    c3.intoArray(out, 3 * NR);
-    c4.intoArray(out, 4 * NR);
-    c5.intoArray(out, 5 * NR);
-  }
-
   /** C[rows x cols] = tile, or += tile unless overwrite; the tile's rows are NR floats apart. */
   private static void storeTile(float[] tile, float[] c, int cBase, int ldc, int rows, int cols,
                                 boolean overwrite) {
@@ -223,9 +203,7 @@ final class VectorGemm implements GemmKernel {
           if (!overwrite) v = v.add(FloatVector.fromArray(S, c, at + j));
           v.intoArray(c, at + j);
         } else {
-          VectorMask<Float> inside = S.indexInRange(j, cols);
-          if (!overwrite) v = v.add(FloatVector.fromArray(S, c, at + j, inside));
-          v.intoArray(c, at + j, inside);
+          for (int t = j; t < cols; t++) c[at + t] = overwrite ? tile[r * NR + t] : c[at + t] + tile[r * NR + t];
         }
       }
     }

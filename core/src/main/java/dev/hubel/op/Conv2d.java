@@ -5,6 +5,7 @@ import static dev.hubel.kernel.WorkerPool.splitStart;
 import dev.hubel.kernel.Elementwise;
 import dev.hubel.kernel.Gemm;
 import dev.hubel.kernel.Im2col;
+import dev.hubel.kernel.ThreadScratch;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.tensor.Param;
 import dev.hubel.tensor.Role;
@@ -131,8 +132,8 @@ public final class Conv2d implements Op {
    * <p>Forward, a unit is (image, group, block of output positions, block of filters): it lowers
    * only its block of positions, small enough to stay in cache until the product reads it, and
    * multiplies. Filter blocks are only cut when there are too few images and positions to go
-   * round. Every output entry is computed the same way whatever the cut, so the forward result is
-   * the same on any number of threads.
+   * round. Every output entry is computed the same way whatever the cut and whichever thread runs
+   * its unit, so the forward result is the same on any number of threads.
    *
    * <p>Backward, a unit is (image, group, block of input channels): the channels' rows of the
    * lowering give their columns of dw (summed per piece, then over pieces in piece order) and,
@@ -154,7 +155,6 @@ public final class Conv2d implements Op {
     private final int hw = ho * wo;           // columns of col
     private final boolean lowered;            // false for 1x1, stride 1, pad 0: the image is col
     private final int block, blocks;          // forward: output positions per block, blocks per image
-    private final float[][] blockCol;         // per piece: (k, block)
     private final float[][] col, dcol;        // per piece: (k, hw), made by the first backward pass
     private final float[][] dw, db;           // per piece partial sums, reduced in piece order
     private final WorkerPool.Task forwardTask = this::forwardPiece;
@@ -172,7 +172,6 @@ public final class Conv2d implements Op {
       int target = Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / 64 * 64);
       this.block = hw <= target + target / 2 ? hw : target;
       this.blocks = (hw + block - 1) / block;
-      this.blockCol = new float[pieces][lowered ? k * block : 0];
       this.col = new float[pieces][];
       this.dcol = new float[pieces][];
       this.dw = new float[pieces][w.size()];
@@ -195,40 +194,38 @@ public final class Conv2d implements Op {
       this.n = n;
       int base = n * groups * blocks;
       this.filterBlocks = cutsFor(base, fg / 12);
-      this.units = base * filterBlocks;
-      pool.run(Math.min(pieces, units), forwardTask);
+      // One piece per unit, claimed by whichever thread is free: units write disjoint parts of y,
+      // so which thread runs one does not matter, and a thread slowed by another process on its
+      // core holds up no more than the unit it has.
+      pool.run(base * filterBlocks, forwardTask);
     }
 
-    private void forwardPiece(int piece) {
+    private void forwardPiece(int u) {
       int ys = filters * hw;
-      int used = Math.min(pieces, units);
-      for (int u = splitStart(piece, used, units); u < splitStart(piece + 1, used, units); u++) {
-        int fb = u % filterBlocks, rest = u / filterBlocks;
-        int blk = rest % blocks;
-        rest /= blocks;
-        int g = rest % groups, i = rest / groups;
-        int p0 = blk * block, p1 = Math.min(hw, p0 + block);
-        int f0 = g * fg + splitStart(fb, filterBlocks, fg), f1 = g * fg + splitStart(fb + 1, filterBlocks, fg);
-        float[] src = x.value;
-        int srcOff = groupStart(i, g) + p0, ldb = hw;
-        if (lowered) {
-          Im2col.im2colColumns(x.value, groupStart(i, g), cg, h, wIn, fh, fw, stride, pad, padW, ho, wo,
-              p0, p1, blockCol[piece], 0);
-          src = blockCol[piece];
-          srcOff = 0;
-          ldb = p1 - p0;
-        }
-        // y_ig[f0..f1, p0..p1] = w[f0..f1] . col_ig[:, p0..p1]
-        int yOff = i * ys + f0 * hw + p0;
-        Gemm.sgemm(false, false, f1 - f0, p1 - p0, k, w.value(), f0 * k, k, src, srcOff, ldb,
-            y.value, yOff, hw, false);
-        if (b != null) {
-          float[] bias = b.value();
-          for (int f = f0; f < f1; f++) {
-            float bf = bias[f];
-            int at = yOff + (f - f0) * hw;
-            for (int j = 0; j < p1 - p0; j++) y.value[at + j] += bf;
-          }
+      int fb = u % filterBlocks, rest = u / filterBlocks;
+      int blk = rest % blocks;
+      rest /= blocks;
+      int g = rest % groups, i = rest / groups;
+      int p0 = blk * block, p1 = Math.min(hw, p0 + block);
+      int f0 = g * fg + splitStart(fb, filterBlocks, fg), f1 = g * fg + splitStart(fb + 1, filterBlocks, fg);
+      float[] src = x.value;
+      int srcOff = groupStart(i, g) + p0, ldb = hw;
+      if (lowered) {
+        src = ThreadScratch.floats(k * block);
+        Im2col.im2colColumns(x.value, groupStart(i, g), cg, h, wIn, fh, fw, stride, pad, padW, ho, wo, p0, p1, src, 0);
+        srcOff = 0;
+        ldb = p1 - p0;
+      }
+      // y_ig[f0..f1, p0..p1] = w[f0..f1] . col_ig[:, p0..p1]
+      int yOff = i * ys + f0 * hw + p0;
+      Gemm.sgemm(false, false, f1 - f0, p1 - p0, k, w.value(), f0 * k, k, src, srcOff, ldb,
+          y.value, yOff, hw, false);
+      if (b != null) {
+        float[] bias = b.value();
+        for (int f = f0; f < f1; f++) {
+          float bf = bias[f];
+          int at = yOff + (f - f0) * hw;
+          for (int j = 0; j < p1 - p0; j++) y.value[at + j] += bf;
         }
       }
     }
@@ -269,7 +266,7 @@ public final class Conv2d implements Op {
         float[] src = x.value;
         int srcOff = xOff;
         if (lowered) {
-          Im2col.im2col(x.value, xOff, c1 - c0, h, wIn, fh, fw, stride, pad, padW, ho, wo, col[piece], 0);
+          Im2col.im2colColumns(x.value, xOff, c1 - c0, h, wIn, fh, fw, stride, pad, padW, ho, wo, 0, hw, col[piece], 0);
           src = col[piece];
           srcOff = 0;
         }
