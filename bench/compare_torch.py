@@ -14,6 +14,7 @@ import json
 import os
 import statistics
 import time
+import warnings
 
 import torch
 import torch.nn as nn
@@ -212,9 +213,10 @@ def export(model, model_name, shape, onnx_dir):
     if os.path.exists(path):
         return
     os.makedirs(onnx_dir, exist_ok=True)
+    warnings.filterwarnings("ignore")  # torch 1.13's exporter warns about constant folding of slices
     torch.onnx.export(model, torch.zeros(1, *shape), path, input_names=["input"], output_names=["output"],
                       dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, opset_version=13)
-    print(f"exported {path}")
+    print(f"(exported {path})")
 
 
 def main():
@@ -224,12 +226,13 @@ def main():
     p.add_argument("--json", help="write the rows to this file")
     p.add_argument("--onnx-dir", help="export the inference models to DIR/<model>.onnx")
     p.add_argument("--only", help="comma-separated row names")
+    p.add_argument("--quiet", action="store_true", help="print the rows only (hubel bench --compare runs one at a time)")
     args = p.parse_args()
     only = set(args.only.split(",")) if args.only else None
     torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}: {torch.get_num_threads()} threads, {args.runs} runs per row "
-          f"(BLAS: {'OpenBLAS' if 'openblas' in torch.__config__.show().lower() else 'see torch.__config__'})")
-    print(f"{'name':<24} {'median':>10} {'min':>10} {'max':>10}  {'unit':<8} {'first ms':>9}")
+    if not args.quiet:
+        print(f"torch {torch.__version__}: {torch.get_num_threads()} threads, {args.runs} runs per row")
+        print(f"{'name':<24} {'median':>10} {'min':>10} {'max':>10}  {'unit':<8} {'first ms':>9}")
     rows = [("sgemm_1024", "GFLOP/s", lambda: sgemm(1024, 1024, 1024, args.runs)),
             ("sgemm_conv64x3136x576", "GFLOP/s", lambda: sgemm(64, 3136, 576, args.runs))]
     for name, unit, model_name, shape, batch, training in ROWS:
@@ -241,7 +244,8 @@ def main():
             continue
         first, v = measure()
         med = statistics.median(v)
-        print(f"{name:<24} {med:10.1f} {min(v):10.1f} {max(v):10.1f}  {unit:<8} {first:9.0f}", flush=True)
+        label = "" if args.quiet else name
+        print(f"{label:<{16 if args.quiet else 24}} {med:10.1f} {min(v):10.1f} {max(v):10.1f}  {unit:<8} {first:9.0f}", flush=True)
         out.append({"name": name, "unit": unit, "value": med, "min": min(v), "max": max(v), "first_ms": first,
                     "runs": v})
     if args.json:

@@ -106,21 +106,31 @@ final class BenchCommand implements Runnable {
     }
     System.out.printf(Locale.ROOT, "%-24s %10s %10s %10s  %-8s %9s %s%n", "name", "median", "min", "max", "unit",
         "first ms", "");
+    // With --compare each row runs in Hubel, then PyTorch, then ONNX Runtime before the next row,
+    // so that the three columns of a row see the same load on a shared machine.
+    Path root = projectRoot(), onnxDir = root.resolve("bench/target/onnx");
+    OnnxTimer ort = compare ? OnnxTimer.find() : null;
+    if (compare && ort == null) {
+      System.out.println("ONNX Runtime: not on the class path (build the bench module: mvn package; ./hubel adds"
+          + " bench/target/hubel-bench.jar and bench/target/lib to the class path)");
+    }
     List<Result> results = new ArrayList<>();
     for (Row row : rows) {
       Timing t = row.hubel.get();
       String note = row.unit.equals("GFLOP/s") && !Double.isNaN(peakAll)
           ? String.format(Locale.ROOT, "%.0f%% of peak", 100 * t.median() / peakAll) : "";
+      System.gc();  // the next measurement should not pay for collecting this model
       System.out.printf(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f  %-8s %9s %s%n", row.name, t.median(), t.min(),
           t.max(), row.unit, Double.isNaN(t.firstMillis()) ? "-" : String.format(Locale.ROOT, "%.0f", t.firstMillis()),
           note);
-      results.add(new Result(row, t, null, null));
-      System.gc();  // the next model should not pay for collecting this one
+      Timing torch = compare ? runTorch(root, onnxDir, pool.threads(), row.name) : null;
+      Timing onnx = ort != null && row.inference() ? runOrt(ort, onnxDir, row, pool.threads()) : null;
+      results.add(new Result(row, t, torch, onnx));
     }
     double rss = Machine.peakRssMiB();
     System.out.printf(Locale.ROOT, "peak RSS: %.0f MiB; after the runs: %s%n", rss, Machine.idleReport());
     extras.put("peak_rss_mib", rss);
-    if (compare) results = compare(results, pool.threads());
+    if (compare) printComparison(results, pool.threads(), ort == null ? null : ort.version());
     if (json != null) writeJson(results);
   }
 
@@ -200,71 +210,55 @@ final class BenchCommand implements Runnable {
 
   // ---- --compare: PyTorch through bench/compare_torch.py, ONNX Runtime through the bench module ----
 
-  private List<Result> compare(List<Result> results, int threadCount) {
-    Path root = projectRoot();
-    Path onnxDir = root.resolve("bench/target/onnx");
-    Map<String, Timing> torch = runTorch(root, onnxDir, threadCount, results);
-    OnnxTimer ort = OnnxTimer.find();
-    String ortName = ort == null ? null : ort.version();
-    if (ort == null) {
-      System.out.println("ONNX Runtime: not on the class path (build the bench module: mvn package; ./hubel adds"
-          + " bench/target/hubel-bench.jar and bench/target/lib to the class path)");
+  private Timing runOrt(OnnxTimer ort, Path onnxDir, Row row, int threadCount) {
+    Path file = onnxDir.resolve(row.model + ".onnx");
+    if (!Files.exists(file)) {
+      System.out.println("ONNX Runtime: no " + file + " (compare_torch.py exports it)");
+      return null;
     }
-    List<Result> out = new ArrayList<>();
-    for (Result r : results) {
-      Timing o = null;
-      if (ort != null && r.row.inference()) {
-        Path file = onnxDir.resolve(r.row.model + ".onnx");
-        if (Files.exists(file)) {
-          Shape s = r.row.input;
-          try {
-            o = ort.time(file, new long[] {r.row.batch, s.c(), s.h(), s.w()}, threadCount, runs);
-            System.out.printf(Locale.ROOT, "ONNX Runtime %-24s %10.1f %10.1f %10.1f  %s%n", r.row.name, o.median(),
-                o.min(), o.max(), r.row.unit);
-          } catch (Exception e) {
-            System.out.println("ONNX Runtime failed on " + file + ": " + e);
-          }
-        } else {
-          System.out.println("ONNX Runtime: no " + file + " (compare_torch.py exports it)");
-        }
-      }
-      out.add(new Result(r.row, r.hubel, torch.get(r.row.name), o));
+    try {
+      Shape s = row.input;
+      Timing o = ort.time(file, new long[] {row.batch, s.c(), s.h(), s.w()}, threadCount, runs);
+      System.out.printf(Locale.ROOT, "  onnxruntime %-10s %10.1f %10.1f %10.1f  %-8s %9.0f%n", "", o.median(), o.min(),
+          o.max(), row.unit, o.firstMillis());
+      return o;
+    } catch (Exception e) {
+      System.out.println("ONNX Runtime failed on " + file + ": " + e);
+      return null;
     }
-    printComparison(out, threadCount, ortName);
-    return out;
   }
 
-  /** Runs compare_torch.py on the same rows; its table streams through, its JSON is read back. */
-  private Map<String, Timing> runTorch(Path root, Path onnxDir, int threadCount, List<Result> results) {
-    Map<String, Timing> torch = new LinkedHashMap<>();
+  /** Runs one row of compare_torch.py; its line streams through, its JSON is read back. */
+  private Timing runTorch(Path root, Path onnxDir, int threadCount, String rowName) {
     Path script = root.resolve("bench/compare_torch.py");
     try {
       Path out = Files.createTempFile("hubel-torch", ".json");
-      List<String> command = new ArrayList<>(List.of(python, script.toString(), "--threads", "" + threadCount,
-          "--runs", "" + runs, "--json", out.toString(), "--onnx-dir", onnxDir.toString(), "--only"));
-      command.add(String.join(",", results.stream().map(r -> r.row.name).toList()));
+      List<String> command = List.of(python, script.toString(), "--threads", "" + threadCount, "--runs", "" + runs,
+          "--json", out.toString(), "--onnx-dir", onnxDir.toString(), "--only", rowName, "--quiet");
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = lines.readLine()) != null; ) System.out.println("torch | " + line);
+        for (String line; (line = lines.readLine()) != null; ) System.out.println("  torch " + line);
       }
       if (p.waitFor() != 0) {
         System.out.println("PyTorch: " + script + " failed (exit " + p.exitValue() + "); is python3-torch installed?"
             + " (scripts/ensure-torch)");
-        return torch;
+        return null;
       }
+      Timing timing = null;
       for (JsonNode row : new ObjectMapper().readTree(out.toFile()).get("rows")) {
         double first = row.has("first_ms") ? row.get("first_ms").asDouble() : Double.NaN;
         List<Double> values = new ArrayList<>();
         row.get("runs").forEach(v -> values.add(v.asDouble()));
-        torch.put(row.get("name").asText(), new Timing(first, values.stream().mapToDouble(Double::doubleValue).toArray()));
+        timing = new Timing(first, values.stream().mapToDouble(Double::doubleValue).toArray());
       }
       Files.deleteIfExists(out);
+      return timing;
     } catch (IOException e) {
       System.out.println("PyTorch: could not run " + python + " " + script + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return torch;
+    return null;
   }
 
   /** Hubel's speed over the peer's: above 1 Hubel is faster, whatever the unit. */
