@@ -38,10 +38,15 @@ final class VectorGemm implements GemmKernel {
   static final int PACK_B_MIN_M = 129;
   /**
    * Up to this many rows, A times B transposed is done as dot products of rows (a fully connected
-   * layer at batch 1..4): each row of B is read once, straight from memory, where the tiled path
+   * layer at batch 1..16): each row of B is read once, straight from memory, where the tiled path
    * would first copy all of B into a packed panel, doubling the traffic of a memory-bound product.
    */
-  static final int DOT_MAX_M = 4;
+  static final int DOT_MAX_M = 16;
+  /**
+   * From 5 rows on, only for deep products, where B is large and packing it costs most (and the
+   * shape alone decides, so that a product split over threads takes the same path in every piece).
+   */
+  static final int DOT_MIN_K = 1024;
 
   @Override
   public int vectorBits() {
@@ -54,7 +59,7 @@ final class VectorGemm implements GemmKernel {
                        float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, boolean accumulate) {
     PackedPanels panels = PackedPanels.forThisThread();
-    if (transB && !transA && m <= DOT_MAX_M) {
+    if (transB && !transA && (m <= 4 || m <= DOT_MAX_M && k >= DOT_MIN_K)) {
       dotRows(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, panels.tile(MR * NR));
       return;
     }
@@ -119,28 +124,53 @@ final class VectorGemm implements GemmKernel {
   }
 
   /**
-   * C[i, j] (+)= row i of A . row j of B, for m <= {@link #DOT_MAX_M}. The lanes of each dot are
+   * C[i, j] (+)= row i of A . row j of B, for m <= {@link #DOT_MAX_M}; each row of B is read
+   * once for all rows of A. The lanes of each dot are
    * summed in a fixed scalar order (not reduceLanes, whose order may differ between the
    * interpreter and compiled code), so the result never depends on warm-up.
    */
   private static void dotRows(int m, int n, int k, float[] a, int aOff, int lda,
                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
                               boolean accumulate, float[] lanes) {
-    int whole = k - k % (2 * L);
+    int whole = k - k % L;
     for (int j = 0; j < n; j++) {
       int bRow = bOff + j * ldb;
-      for (int i = 0; i < m; i++) {
-        int aRow = aOff + i * lda;
-        FloatVector s0 = FloatVector.zero(S), s1 = s0;
-        int p = 0;
-        for (; p < whole; p += 2 * L) {
-          s0 = FloatVector.fromArray(S, a, aRow + p).fma(FloatVector.fromArray(S, b, bRow + p), s0);
-          s1 = FloatVector.fromArray(S, a, aRow + p + L).fma(FloatVector.fromArray(S, b, bRow + p + L), s1);
+      int i = 0;
+      // Four rows of A at a time against one load of B: 5 loads feed 4 fmas, where one row at a
+      // time needs 2 loads per fma.
+      for (; i + 4 <= m; i += 4) {
+        int a0 = aOff + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        for (int p = 0; p < whole; p += L) {
+          FloatVector bv = FloatVector.fromArray(S, b, bRow + p);
+          s0 = FloatVector.fromArray(S, a, a0 + p).fma(bv, s0);
+          s1 = FloatVector.fromArray(S, a, a1 + p).fma(bv, s1);
+          s2 = FloatVector.fromArray(S, a, a2 + p).fma(bv, s2);
+          s3 = FloatVector.fromArray(S, a, a3 + p).fma(bv, s3);
         }
-        s0.add(s1).intoArray(lanes, 0);
+        s0.intoArray(lanes, 0);
+        s1.intoArray(lanes, L);
+        s2.intoArray(lanes, 2 * L);
+        s3.intoArray(lanes, 3 * L);
+        for (int r = 0; r < 4; r++) {
+          int aRow = aOff + (i + r) * lda;
+          float sum = 0f;
+          for (int l = 0; l < L; l++) sum += lanes[r * L + l];
+          for (int p = whole; p < k; p++) sum += a[aRow + p] * b[bRow + p];
+          int at = cOff + (i + r) * ldc + j;
+          c[at] = accumulate ? c[at] + sum : sum;
+        }
+      }
+      for (; i < m; i++) {
+        int aRow = aOff + i * lda;
+        FloatVector s0 = FloatVector.zero(S);
+        for (int p = 0; p < whole; p += L) {
+          s0 = FloatVector.fromArray(S, a, aRow + p).fma(FloatVector.fromArray(S, b, bRow + p), s0);
+        }
+        s0.intoArray(lanes, 0);
         float sum = 0f;
         for (int l = 0; l < L; l++) sum += lanes[l];
-        for (; p < k; p++) sum += a[aRow + p] * b[bRow + p];
+        for (int p = whole; p < k; p++) sum += a[aRow + p] * b[bRow + p];
         int at = cOff + i * ldc + j;
         c[at] = accumulate ? c[at] + sum : sum;
       }

@@ -100,6 +100,9 @@ class GemmTest {
       "false, false, 7, 2100, 5, 0, 3, true",
       "false, true,  7, 2100, 5, 0, 3, false",
       "false, false, 13, 4133, 3, 6, 0, false",
+      // a dense layer at batch 5..16: dot products of rows, four rows at a time and the rest
+      "false, true,  16, 70, 1030, 0, 0, false",
+      "false, true,  7, 33, 1024, 3, 2, true",
   })
   void matchesDoublePrecisionReference(boolean transA, boolean transB, int m, int n, int k,
                                        int offset, int padding, boolean accumulate) {

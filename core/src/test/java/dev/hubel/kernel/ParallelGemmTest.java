@@ -40,6 +40,8 @@ class ParallelGemmTest {
       "true, true, 257, 7, 1000",
       "false, true, 1, 4096, 1000",
       "false, true, 3, 1000, 4096",
+      "false, true, 16, 300, 1100",
+      "false, true, 13, 4096, 1024",
       "false, false, 1000, 1000, 1",
   })
   void splitShapes(boolean transA, boolean transB, int m, int n, int k) {
