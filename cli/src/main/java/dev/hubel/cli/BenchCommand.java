@@ -1,82 +1,204 @@
 package dev.hubel.cli;
 
-import dev.hubel.kernel.Gemm;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hubel.cli.bench.Machine;
+import dev.hubel.cli.bench.OnnxTimer;
+import dev.hubel.cli.bench.Timing;
 import dev.hubel.kernel.Kernels;
+import dev.hubel.kernel.ParallelGemm;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.model.Init;
 import dev.hubel.model.Model;
 import dev.hubel.model.Plan;
+import dev.hubel.tensor.Shape;
 import dev.hubel.train.Sgd;
-import dev.hubel.zoo.LeNet5;
-import java.util.Arrays;
+import dev.hubel.zoo.Zoo;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * A first, fixed benchmark suite: the GEMM kernel and LeNet-5 training on random data. Each row
- * is the median of several timed runs after warm-up (the machines are shared and noisy).
- * bench/compare_torch.py runs the same rows with PyTorch.
+ * The fixed benchmark suite: SGEMM against the machine's measured FMA peak, and training and
+ * inference of zoo models on random data. Each row is the median (with min and max) of several
+ * timed runs after warm-up; the first call's time is reported apart (JIT warm-up). With
+ * {@code --compare} the same rows run in PyTorch (bench/compare_torch.py, which also exports the
+ * inference models to ONNX) and the inference rows in ONNX Runtime, all in this one run.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Run the benchmark suite and print a table (median, min, max of several runs).")
 final class BenchCommand implements Runnable {
 
   @Option(names = "--runs", description = "Timed runs per row (default: ${DEFAULT-VALUE}).")
-  int runs = 7;
+  int runs = 5;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON to FILE.")
+  Path json;
+
+  @Option(names = "--compare", description = "Run the same rows in PyTorch (bench/compare_torch.py with Debian's"
+      + " /usr/bin/python3) and the inference rows in ONNX Runtime, and print the ratios.")
+  boolean compare;
+
+  @Option(names = "--only", split = ",", paramLabel = "ROW", description = "Run only these rows (by name).")
+  List<String> only;
+
+  @Option(names = "--python", description = "The Python with torch for --compare (default: ${DEFAULT-VALUE}).")
+  String python = "/usr/bin/python3";
 
   @Mixin
   ThreadsOption threads;
+
+  /** A row: how Hubel measures it, and what a peer needs to run the same thing. */
+  record Row(String name, String unit, String model, Shape input, int batch, boolean training,
+             Supplier<Timing> hubel) {
+    boolean inference() {
+      return model != null && !training;
+    }
+  }
+
+  /** A row's result: Hubel's timing, PyTorch's and ONNX Runtime's where run. */
+  record Result(Row row, Timing hubel, Timing torch, Timing ort) {}
+
+  private final Map<String, Double> extras = new LinkedHashMap<>();
 
   @Override
   public void run() {
     if (runs < 1) throw new UserException("--runs must be at least 1, received " + runs);
     threads.apply();
-    System.out.printf(Locale.ROOT, "hubel bench: %d threads, %s kernels, %d runs per row%n",
-        WorkerPool.shared().threads(), Kernels.vectorized() ? "Vector API" : "plain Java", runs);
-    System.out.printf(Locale.ROOT, "%-34s %10s %10s %10s  %s%n", "name", "median", "min", "max", "unit");
-    row("sgemm_1024 (1 thread)", "GFLOP/s", () -> sgemm(1024, 1024, 1024));
-    row("sgemm_conv64x3136x576 (1 thread)", "GFLOP/s", () -> sgemm(64, 3136, 576));
-    row("lenet5_train_b32", "img/s", () -> lenetTrain(32));
-    row("lenet5_train_b64", "img/s", () -> lenetTrain(64));
-  }
-
-  private void row(String name, String unit, DoubleSupplier measure) {
-    measure.getAsDouble(); // warm-up: the first calls run interpreted
-    measure.getAsDouble();
-    double[] v = new double[runs];
-    for (int i = 0; i < runs; i++) v[i] = measure.getAsDouble();
-    Arrays.sort(v);
-    System.out.printf(Locale.ROOT, "%-34s %10.1f %10.1f %10.1f  %s%n", name, v[runs / 2], v[0], v[runs - 1], unit);
-  }
-
-  private static double sgemm(int m, int n, int k) {
-    float[] a = random(m * k), b = random(k * n), c = new float[m * n];
-    int reps = Math.max(1, (int) (2e9 / (2.0 * m * n * k)));
-    long t = System.nanoTime();
-    for (int r = 0; r < reps; r++) Gemm.sgemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
-    return 2.0 * m * n * k * reps / (System.nanoTime() - t);
-  }
-
-  /** Images per second of forward, loss, backward and an SGD step, on random 32x32x1 batches. */
-  private static double lenetTrain(int batch) {
-    Model model = LeNet5.build().initialize(Init.HE, 1);
-    Plan plan = model.compile(batch);
-    Sgd sgd = new Sgd(model.params(), 0.01f, 0.9f, 5e-4f);
-    float[] x = random(batch * model.inputShape().size());
-    System.arraycopy(x, 0, plan.input(), 0, x.length);
-    int[] labels = new int[batch];
-    for (int i = 0; i < batch; i++) labels[i] = i % 10;
-    int steps = Math.max(10, 6000 / batch);
-    long t = System.nanoTime();
-    for (int s = 0; s < steps; s++) {
-      plan.trainStep(batch, labels);
-      sgd.step();
+    WorkerPool pool = WorkerPool.shared();
+    List<Row> rows = rows(pool);
+    if (only != null) {
+      for (String name : only) {
+        if (rows.stream().noneMatch(r -> r.name.equals(name))) {
+          throw new UserException("--only: no row " + name + "; rows: "
+              + String.join(", ", rows.stream().map(Row::name).toList()));
+        }
+      }
+      rows = rows.stream().filter(r -> only.contains(r.name)).toList();
     }
-    return (double) steps * batch / ((System.nanoTime() - t) / 1e9);
+    System.out.println(Machine.idleReport());
+    System.out.printf(Locale.ROOT, "hubel bench: %d threads, %s kernels, %d runs per row (median, min, max)%n",
+        pool.threads(), Kernels.vectorized() ? "Vector API (" + Kernels.vectorBits() + "-bit)" : "plain Java", runs);
+    double peak1 = Double.NaN, peakAll = Double.NaN;
+    if (Kernels.vectorized()) {
+      peak1 = fmaPeak(pool, 1);
+      peakAll = fmaPeak(pool, pool.threads());
+      System.out.printf(Locale.ROOT, "FMA peak measured: %.1f GFLOP/s on 1 thread, %.1f on %d%n", peak1, peakAll,
+          pool.threads());
+      extras.put("fma_peak_1thread", peak1);
+      extras.put("fma_peak_" + pool.threads() + "threads", peakAll);
+    }
+    System.out.printf(Locale.ROOT, "%-24s %10s %10s %10s  %-8s %9s %s%n", "name", "median", "min", "max", "unit",
+        "first ms", "");
+    // With --compare each row runs in Hubel, then PyTorch, then ONNX Runtime before the next row,
+    // so that the three columns of a row see the same load on a shared machine.
+    Path root = projectRoot(), onnxDir = root.resolve("bench/target/onnx");
+    OnnxTimer ort = compare ? OnnxTimer.find() : null;
+    if (compare && ort == null) {
+      System.out.println("ONNX Runtime: not on the class path (build the bench module: mvn package; ./hubel adds"
+          + " bench/target/hubel-bench.jar and bench/target/lib to the class path)");
+    }
+    List<Result> results = new ArrayList<>();
+    for (Row row : rows) {
+      Timing t = row.hubel.get();
+      String note = row.unit.equals("GFLOP/s") && !Double.isNaN(peakAll)
+          ? String.format(Locale.ROOT, "%.0f%% of peak", 100 * t.median() / peakAll) : "";
+      System.gc();  // the next measurement should not pay for collecting this model
+      System.out.printf(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f  %-8s %9s %s%n", row.name, t.median(), t.min(),
+          t.max(), row.unit, Double.isNaN(t.firstMillis()) ? "-" : String.format(Locale.ROOT, "%.0f", t.firstMillis()),
+          note);
+      Timing torch = compare ? runTorch(root, onnxDir, pool.threads(), row.name) : null;
+      Timing onnx = ort != null && row.inference() ? runOrt(ort, onnxDir, row, pool.threads()) : null;
+      results.add(new Result(row, t, torch, onnx));
+    }
+    double rss = Machine.peakRssMiB();
+    System.out.printf(Locale.ROOT, "peak RSS: %.0f MiB; after the runs: %s%n", rss, Machine.idleReport());
+    extras.put("peak_rss_mib", rss);
+    if (compare) printComparison(results, pool.threads(), ort == null ? null : ort.version());
+    if (json != null) writeJson(results);
+  }
+
+  private static double fmaPeak(WorkerPool pool, int threads) {
+    try {
+      Class<?> peak = Class.forName("dev.hubel.cli.bench.FmaPeak");
+      var method = peak.getDeclaredMethod("gflops", WorkerPool.class, int.class);
+      method.setAccessible(true);
+      return (double) method.invoke(null, pool, threads);
+    } catch (ReflectiveOperationException e) {
+      return Double.NaN;
+    }
+  }
+
+  private List<Row> rows(WorkerPool pool) {
+    List<Row> rows = new ArrayList<>();
+    rows.add(new Row("sgemm_1024", "GFLOP/s", null, null, 0, false, () -> sgemm(pool, 1024, 1024, 1024)));
+    rows.add(new Row("sgemm_conv64x3136x576", "GFLOP/s", null, null, 0, false, () -> sgemm(pool, 64, 3136, 576)));
+    Shape mnist = Shape.chw(1, 28, 28), cifar = Shape.chw(3, 32, 32), imagenet = Shape.chw(3, 224, 224);
+    Shape alex = Shape.chw(3, 227, 227), go = Shape.chw(48, 19, 19);
+    rows.add(train("lenet5_train_b64", "lenet5", mnist, 64));
+    rows.add(train("resnet20_train_b128", "resnet20", cifar, 128));
+    rows.add(infer("alexnet_infer_b1", "alexnet", alex, 1));
+    rows.add(infer("alexnet_infer_b16", "alexnet", alex, 16));
+    rows.add(train("alexnet_train_b16", "alexnet", alex, 16));
+    rows.add(infer("resnet50_infer_b1", "resnet50", imagenet, 1));
+    rows.add(infer("resnet50_infer_b8", "resnet50", imagenet, 8));
+    rows.add(infer("vgg16_infer_b1", "vgg16", imagenet, 1));
+    rows.add(infer("alphago_infer_b16", "alphago-policy", go, 16));
+    rows.add(train("alphago_train_b16", "alphago-policy", go, 16));
+    return rows;
+  }
+
+  private Row infer(String name, String model, Shape input, int batch) {
+    return new Row(name, "ms/batch", model, input, batch, false, () -> {
+      Plan plan = plan(model, input, batch);
+      return Timing.of(() -> plan.forward(batch, false), runs, 0);
+    });
+  }
+
+  private Row train(String name, String model, Shape input, int batch) {
+    return new Row(name, "img/s", model, input, batch, true, () -> {
+      Plan plan = plan(model, input, batch);
+      Sgd sgd = new Sgd(plan.model().params(), 0.01f, 0.9f, 5e-4f);
+      int classes = plan.model().outputShape().size();
+      int[] labels = new int[batch];
+      for (int i = 0; i < batch; i++) labels[i] = (i * 7) % classes;
+      return Timing.of(() -> {
+        plan.trainStep(batch, labels);
+        sgd.step();
+      }, runs, batch);
+    });
+  }
+
+  private static Plan plan(String name, Shape input, int batch) {
+    Model model = Zoo.build(name, new Zoo.Options(null, input, null)).initialize(Init.HE, 1);
+    Plan plan = model.compile(batch);
+    float[] x = random(batch * input.size());
+    System.arraycopy(x, 0, plan.input(), 0, x.length);
+    return plan;
+  }
+
+  private Timing sgemm(WorkerPool pool, int m, int n, int k) {
+    float[] a = random(m * k), b = random(k * n), c = new float[m * n];
+    ParallelGemm gemm = new ParallelGemm(pool);
+    Timing t = Timing.of(() -> gemm.sgemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false), runs,
+        2.0 * m * n * k / 1e9);
+    return new Timing(Double.NaN, t.values());
   }
 
   private static float[] random(int n) {
@@ -84,5 +206,126 @@ final class BenchCommand implements Runnable {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) v[i] = (float) rng.nextDouble(-1, 1);
     return v;
+  }
+
+  // ---- --compare: PyTorch through bench/compare_torch.py, ONNX Runtime through the bench module ----
+
+  private Timing runOrt(OnnxTimer ort, Path onnxDir, Row row, int threadCount) {
+    Path file = onnxDir.resolve(row.model + ".onnx");
+    if (!Files.exists(file)) {
+      System.out.println("ONNX Runtime: no " + file + " (compare_torch.py exports it)");
+      return null;
+    }
+    try {
+      Shape s = row.input;
+      Timing o = ort.time(file, new long[] {row.batch, s.c(), s.h(), s.w()}, threadCount, runs);
+      System.out.printf(Locale.ROOT, "  onnxruntime %-10s %10.1f %10.1f %10.1f  %-8s %9.0f%n", "", o.median(), o.min(),
+          o.max(), row.unit, o.firstMillis());
+      return o;
+    } catch (Exception e) {
+      System.out.println("ONNX Runtime failed on " + file + ": " + e);
+      return null;
+    }
+  }
+
+  /** Runs one row of compare_torch.py; its line streams through, its JSON is read back. */
+  private Timing runTorch(Path root, Path onnxDir, int threadCount, String rowName) {
+    Path script = root.resolve("bench/compare_torch.py");
+    try {
+      Path out = Files.createTempFile("hubel-torch", ".json");
+      List<String> command = List.of(python, script.toString(), "--threads", "" + threadCount, "--runs", "" + runs,
+          "--json", out.toString(), "--onnx-dir", onnxDir.toString(), "--only", rowName, "--quiet");
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = lines.readLine()) != null; ) System.out.println("  torch " + line);
+      }
+      if (p.waitFor() != 0) {
+        System.out.println("PyTorch: " + script + " failed (exit " + p.exitValue() + "); is python3-torch installed?"
+            + " (scripts/ensure-torch)");
+        return null;
+      }
+      Timing timing = null;
+      for (JsonNode row : new ObjectMapper().readTree(out.toFile()).get("rows")) {
+        double first = row.has("first_ms") ? row.get("first_ms").asDouble() : Double.NaN;
+        List<Double> values = new ArrayList<>();
+        row.get("runs").forEach(v -> values.add(v.asDouble()));
+        timing = new Timing(first, values.stream().mapToDouble(Double::doubleValue).toArray());
+      }
+      Files.deleteIfExists(out);
+      return timing;
+    } catch (IOException e) {
+      System.out.println("PyTorch: could not run " + python + " " + script + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return null;
+  }
+
+  /** Hubel's speed over the peer's: above 1 Hubel is faster, whatever the unit. */
+  static double speedup(String unit, double hubel, double peer) {
+    return unit.equals("ms/batch") ? peer / hubel : hubel / peer;
+  }
+
+  private static void printComparison(List<Result> results, int threadCount, String ortName) {
+    System.out.printf(Locale.ROOT, "%nside by side, %d threads, medians; ratio = Hubel's speed / the peer's (>1: Hubel"
+        + " faster)%s%n", threadCount, ortName == null ? "" : "; " + ortName);
+    System.out.printf(Locale.ROOT, "%-24s %-8s %10s %10s %10s %8s %8s%n", "name", "unit", "Hubel", "PyTorch", "ONNX RT",
+        "vs torch", "vs ORT");
+    for (Result r : results) {
+      String unit = r.row.unit;
+      double h = r.hubel.median();
+      System.out.printf(Locale.ROOT, "%-24s %-8s %10.1f %10s %10s %8s %8s%n", r.row.name, unit, h,
+          r.torch == null ? "-" : String.format(Locale.ROOT, "%.1f", r.torch.median()),
+          r.ort == null ? "-" : String.format(Locale.ROOT, "%.1f", r.ort.median()),
+          r.torch == null ? "-" : String.format(Locale.ROOT, "%.2f", speedup(unit, h, r.torch.median())),
+          r.ort == null ? "-" : String.format(Locale.ROOT, "%.2f", speedup(unit, h, r.ort.median())));
+    }
+  }
+
+  /** The checkout the CLI runs from: cli/target/hubel-cli.jar (or cli/target/classes) is two levels down. */
+  private static Path projectRoot() {
+    try {
+      Path here = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path root = here.getParent().getParent().getParent();
+      if (Files.exists(root.resolve("bench/compare_torch.py"))) return root;
+    } catch (URISyntaxException | RuntimeException e) {
+      // fall through to the working directory
+    }
+    return Path.of("").toAbsolutePath();
+  }
+
+  // ---- --json ----
+
+  private void writeJson(List<Result> results) {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode root = mapper.createObjectNode();
+    root.put("threads", WorkerPool.shared().threads());
+    root.put("vector_api", Kernels.vectorized());
+    ArrayNode rows = root.putArray("rows");
+    for (Result r : results) {
+      ObjectNode o = rows.addObject();
+      o.put("name", r.row.name);
+      o.put("unit", r.row.unit);
+      o.put("value", r.hubel.median());
+      o.put("min", r.hubel.min());
+      o.put("max", r.hubel.max());
+      if (!Double.isNaN(r.hubel.firstMillis())) o.put("first_ms", r.hubel.firstMillis());
+      if (r.torch != null) o.put("torch", r.torch.median());
+      if (r.ort != null) o.put("onnxruntime", r.ort.median());
+    }
+    for (Map.Entry<String, Double> e : extras.entrySet()) {
+      ObjectNode o = rows.addObject();
+      o.put("name", e.getKey());
+      o.put("unit", e.getKey().startsWith("peak_rss") ? "MiB" : "GFLOP/s");
+      o.put("value", e.getValue());
+      o.put("min", e.getValue());
+      o.put("max", e.getValue());
+    }
+    try {
+      mapper.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), root);
+      System.out.println("wrote " + json);
+    } catch (IOException e) {
+      throw new UserException("--json: cannot write " + json + ": " + e.getMessage());
+    }
   }
 }

@@ -12,4 +12,9 @@ interface GemmKernel {
                 float[] a, int aOff, int lda,
                 float[] b, int bOff, int ldb,
                 float[] c, int cOff, int ldc, boolean accumulate);
+
+  /** The width of the vectors it computes with, in bits; 0 for plain Java. */
+  default int vectorBits() {
+    return 0;
+  }
 }

@@ -20,6 +20,11 @@ public final class Kernels {
     return !(GEMM instanceof ScalarGemm);
   }
 
+  /** The width of the fast kernels' vectors in bits (512 with AVX-512, 256 with AVX2), 0 without. */
+  public static int vectorBits() {
+    return GEMM.vectorBits();
+  }
+
   private static GemmKernel chooseGemm() {
     if ("scalar".equals(System.getProperty("hubel.kernels"))) return new ScalarGemm();
     if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {

@@ -17,6 +17,7 @@ final class PackedPanels {
   private float[] aPanel = new float[0];
   private float[] bPanel = new float[0];
   private float[] tile = new float[0];
+  private float[] edgeStrip = new float[0];
 
   private PackedPanels() {}
 
@@ -33,6 +34,12 @@ final class PackedPanels {
   float[] bPanel(int size) {
     if (bPanel.length < size) bPanel = new float[size];
     return bPanel;
+  }
+
+  /** Scratch for the last, narrower strip of B, zero-padded to a full strip. */
+  float[] edgeStrip(int size) {
+    if (edgeStrip.length < size) edgeStrip = new float[size];
+    return edgeStrip;
   }
 
   /** Scratch for one register tile of C on its way out. */

@@ -1,7 +1,6 @@
 package dev.hubel.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>B is packed only when transposed or when m is large: with few rows (most convolutions have
  * M = output channels <= 128) the copy costs more than it saves, so the kernel reads rows of B in
- * place. Columns left over after the last full strip go through {@link #edgeTile}, one masked
- * vector at a time; rows left over are zero-padded in the A panel and simply not stored.
+ * place. Columns left over after the last full strip are copied into a zero-padded strip and go
+ * through the same tile; rows left over are zero-padded in the A panel and simply not stored.
  *
  * <p>Vectors live only in locals: a FloatVector stored in a field or array is boxed.
  */
@@ -37,6 +36,22 @@ final class VectorGemm implements GemmKernel {
   static final int NC = 2048 / NR * NR;
   /** From this many rows of C on, packing B pays for itself. */
   static final int PACK_B_MIN_M = 129;
+  /**
+   * Up to this many rows, A times B transposed is done as dot products of rows (a fully connected
+   * layer at batch 1..16): each row of B is read once, straight from memory, where the tiled path
+   * would first copy all of B into a packed panel, doubling the traffic of a memory-bound product.
+   */
+  static final int DOT_MAX_M = 16;
+  /**
+   * From 5 rows on, only for deep products, where B is large and packing it costs most (and the
+   * shape alone decides, so that a product split over threads takes the same path in every piece).
+   */
+  static final int DOT_MIN_K = 1024;
+
+  @Override
+  public int vectorBits() {
+    return S.vectorBitSize();
+  }
 
   @Override
   public void multiply(boolean transA, boolean transB, int m, int n, int k,
@@ -44,6 +59,10 @@ final class VectorGemm implements GemmKernel {
                        float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, boolean accumulate) {
     PackedPanels panels = PackedPanels.forThisThread();
+    if (transB && !transA && (m <= 4 || m <= DOT_MAX_M && k >= DOT_MIN_K)) {
+      dotRows(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, panels.tile(MR * NR));
+      return;
+    }
     boolean packB = transB || m >= PACK_B_MIN_M;
     for (int jc = 0; jc < n; jc += NC) {
       int nb = Math.min(NC, n - jc);
@@ -88,14 +107,72 @@ final class VectorGemm implements GemmKernel {
         storeTile(scratch, c, cBase + r * ldc + s * NR, ldc, Math.min(MR, mb - r), NR, overwrite);
       }
     }
-    int bStrip = bBase + fullStrips * bStripStep;
-    for (int j = fullStrips * NR; j < nb; j += L) {
-      VectorMask<Float> columns = S.indexInRange(j, nb);
-      int bColumn = bStrip + j - fullStrips * NR;
-      for (int r = 0; r < mb; r += MR) {
-        edgeTile(aPanel, r * kb, bSource, bColumn, bStride, kb, columns, scratch);
-        storeTile(scratch, c, cBase + r * ldc + j, ldc, Math.min(MR, mb - r),
-            Math.min(L, nb - j), overwrite);
+    int width = nb - fullStrips * NR;
+    if (width == 0) return;
+    // The last, narrower strip is copied into a zero-padded one, so that it runs through the same
+    // full tile (masked vector loads and stores are not compiled to plain instructions everywhere).
+    float[] edge = PackedPanels.forThisThread().edgeStrip(kb * NR);
+    int from = bBase + fullStrips * bStripStep;
+    for (int p = 0; p < kb; p++) {
+      System.arraycopy(bSource, from + p * bStride, edge, p * NR, width);
+      java.util.Arrays.fill(edge, p * NR + width, (p + 1) * NR, 0f);
+    }
+    for (int r = 0; r < mb; r += MR) {
+      tile(aPanel, r * kb, edge, 0, NR, kb, scratch);
+      storeTile(scratch, c, cBase + r * ldc + fullStrips * NR, ldc, Math.min(MR, mb - r), width, overwrite);
+    }
+  }
+
+  /**
+   * C[i, j] (+)= row i of A . row j of B, for m <= {@link #DOT_MAX_M}; each row of B is read
+   * once for all rows of A. The lanes of each dot are
+   * summed in a fixed scalar order (not reduceLanes, whose order may differ between the
+   * interpreter and compiled code), so the result never depends on warm-up.
+   */
+  private static void dotRows(int m, int n, int k, float[] a, int aOff, int lda,
+                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                              boolean accumulate, float[] lanes) {
+    int whole = k - k % L;
+    for (int j = 0; j < n; j++) {
+      int bRow = bOff + j * ldb;
+      int i = 0;
+      // Four rows of A at a time against one load of B: 5 loads feed 4 fmas, where one row at a
+      // time needs 2 loads per fma.
+      for (; i + 4 <= m; i += 4) {
+        int a0 = aOff + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        for (int p = 0; p < whole; p += L) {
+          FloatVector bv = FloatVector.fromArray(S, b, bRow + p);
+          s0 = FloatVector.fromArray(S, a, a0 + p).fma(bv, s0);
+          s1 = FloatVector.fromArray(S, a, a1 + p).fma(bv, s1);
+          s2 = FloatVector.fromArray(S, a, a2 + p).fma(bv, s2);
+          s3 = FloatVector.fromArray(S, a, a3 + p).fma(bv, s3);
+        }
+        s0.intoArray(lanes, 0);
+        s1.intoArray(lanes, L);
+        s2.intoArray(lanes, 2 * L);
+        s3.intoArray(lanes, 3 * L);
+        for (int r = 0; r < 4; r++) {
+          int aRow = aOff + (i + r) * lda;
+          float sum = 0f;
+          for (int l = 0; l < L; l++) sum += lanes[r * L + l];
+          for (int p = whole; p < k; p++) sum += a[aRow + p] * b[bRow + p];
+          int at = cOff + (i + r) * ldc + j;
+          c[at] = accumulate ? c[at] + sum : sum;
+        }
+      }
+      for (; i < m; i++) {
+        int aRow = aOff + i * lda;
+        FloatVector s0 = FloatVector.zero(S);
+        for (int p = 0; p < whole; p += L) {
+          s0 = FloatVector.fromArray(S, a, aRow + p).fma(FloatVector.fromArray(S, b, bRow + p), s0);
+        }
+        s0.intoArray(lanes, 0);
+        float sum = 0f;
+        for (int l = 0; l < L; l++) sum += lanes[l];
+        for (int p = whole; p < k; p++) sum += a[aRow + p] * b[bRow + p];
+        int at = cOff + i * ldc + j;
+        c[at] = accumulate ? c[at] + sum : sum;
       }
     }
   }
@@ -145,29 +222,6 @@ final class VectorGemm implements GemmKernel {
     c52.intoArray(out, 5 * NR + 2 * L); c53.intoArray(out, 5 * NR + 3 * L);
   }
 
-  /** out[MR x L] = A strip * one vector column of B, lanes outside columns left at zero. */
-  private static void edgeTile(float[] aPanel, int aBase, float[] bSource, int bBase, int bStride,
-                               int kb, VectorMask<Float> columns, float[] out) {
-    FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-    int ai = aBase;
-    int bi = bBase;
-    for (int p = 0; p < kb; p++, ai += MR, bi += bStride) {
-      FloatVector bv = FloatVector.fromArray(S, bSource, bi, columns);
-      c0 = FloatVector.broadcast(S, aPanel[ai]).fma(bv, c0);
-      c1 = FloatVector.broadcast(S, aPanel[ai + 1]).fma(bv, c1);
-      c2 = FloatVector.broadcast(S, aPanel[ai + 2]).fma(bv, c2);
-      c3 = FloatVector.broadcast(S, aPanel[ai + 3]).fma(bv, c3);
-      c4 = FloatVector.broadcast(S, aPanel[ai + 4]).fma(bv, c4);
-      c5 = FloatVector.broadcast(S, aPanel[ai + 5]).fma(bv, c5);
-    }
-    c0.intoArray(out, 0);
-    c1.intoArray(out, NR);
-    c2.intoArray(out, 2 * NR);
-    c3.intoArray(out, 3 * NR);
-    c4.intoArray(out, 4 * NR);
-    c5.intoArray(out, 5 * NR);
-  }
-
   /** C[rows x cols] = tile, or += tile unless overwrite; the tile's rows are NR floats apart. */
   private static void storeTile(float[] tile, float[] c, int cBase, int ldc, int rows, int cols,
                                 boolean overwrite) {
@@ -179,9 +233,7 @@ final class VectorGemm implements GemmKernel {
           if (!overwrite) v = v.add(FloatVector.fromArray(S, c, at + j));
           v.intoArray(c, at + j);
         } else {
-          VectorMask<Float> inside = S.indexInRange(j, cols);
-          if (!overwrite) v = v.add(FloatVector.fromArray(S, c, at + j, inside));
-          v.intoArray(c, at + j, inside);
+          for (int t = j; t < cols; t++) c[at + t] = overwrite ? tile[r * NR + t] : c[at + t] + tile[r * NR + t];
         }
       }
     }

@@ -25,6 +25,7 @@ public final class WorkerPool {
   }
 
   private static final int SPINS_BEFORE_PARK = 20_000;
+  private static final int SPINS_BEFORE_YIELD = 2_000;
   private static volatile WorkerPool shared;
 
   private final int threads;
@@ -107,7 +108,15 @@ public final class WorkerPool {
     generation = gen; // volatile write publishes task, tasks and claim to the workers
     for (Thread w : workers) LockSupport.unpark(w);
     drain(gen, task, tasks);
-    while (done.get() < tasks) Thread.onSpinWait();
+    // Spin briefly, then yield: on a shared machine the piece still running may belong to a thread
+    // the OS has set aside, and a caller spinning on its core keeps it from coming back.
+    for (int spins = 0; done.get() < tasks; spins++) {
+      if (spins < SPINS_BEFORE_YIELD) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield();
+      }
+    }
     // Close the job before the next one writes task and tasks: a worker that read this job's task
     // but is slow to read tasks may see the next job's (larger) count, and must then find no piece
     // left to claim here, or it would run a piece past this job's end and count it as the next one's.

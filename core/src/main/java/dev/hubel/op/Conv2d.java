@@ -5,6 +5,7 @@ import static dev.hubel.kernel.WorkerPool.splitStart;
 import dev.hubel.kernel.Elementwise;
 import dev.hubel.kernel.Gemm;
 import dev.hubel.kernel.Im2col;
+import dev.hubel.kernel.ThreadScratch;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.tensor.Param;
 import dev.hubel.tensor.Role;
@@ -124,7 +125,25 @@ public final class Conv2d implements Op {
     return new Compiled(inputs[0], output, params[0], bias ? params[1] : null, pool);
   }
 
+  /**
+   * Work is cut into numbered units that write disjoint parts of the output, so that both a
+   * large batch and a single image keep every thread busy.
+   *
+   * <p>Forward, a unit is (image, group, block of output positions, block of filters): it lowers
+   * only its block of positions, small enough to stay in cache until the product reads it, and
+   * multiplies. Filter blocks are only cut when there are too few images and positions to go
+   * round. Every output entry is computed the same way whatever the cut and whichever thread runs
+   * its unit, so the forward result is the same on any number of threads.
+   *
+   * <p>Backward, a unit is (image, group, block of input channels): the channels' rows of the
+   * lowering give their columns of dw (summed per piece, then over pieces in piece order) and,
+   * through the transposed product and col2im, their planes of dx, which no other unit touches.
+   */
   private final class Compiled implements Step {
+    /** Floats of lowered columns per forward block: about half of a core's L2. */
+    private static final int COLUMN_BLOCK_FLOATS = 1 << 17;
+    private static final int MIN_BLOCK_POSITIONS = 128;
+
     private final Tensor x, y;
     private final Param w, b;  // b: null without bias
     private final WorkerPool pool;
@@ -135,11 +154,12 @@ public final class Conv2d implements Op {
     private final int k = cg * fh * fw;       // rows of col, columns of w
     private final int hw = ho * wo;           // columns of col
     private final boolean lowered;            // false for 1x1, stride 1, pad 0: the image is col
-    private final float[][] col, dcol;        // per piece: (k, hw)
+    private final int block, blocks;          // forward: output positions per block, blocks per image
+    private final float[][] col, dcol;        // per piece: (k, hw), made by the first backward pass
     private final float[][] dw, db;           // per piece partial sums, reduced in piece order
     private final WorkerPool.Task forwardTask = this::forwardPiece;
     private final WorkerPool.Task backwardTask = this::backwardPiece;
-    private int n;
+    private int n, units, filterBlocks, channelBlocks;
 
     Compiled(Tensor x, Tensor y, Param w, Param b, WorkerPool pool) {
       this.x = x;
@@ -147,10 +167,13 @@ public final class Conv2d implements Op {
       this.w = w;
       this.b = b;
       this.pool = pool;
-      this.pieces = Math.min(pool.threads(), x.batch);
+      this.pieces = pool.threads();
       this.lowered = !(fh == 1 && fw == 1 && stride == 1 && pad == 0 && padW == 0);
-      this.col = new float[pieces][lowered ? k * hw : 0];
-      this.dcol = new float[pieces][lowered && x.grad != null ? k * hw : 0];
+      int target = Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / 64 * 64);
+      this.block = hw <= target + target / 2 ? hw : target;
+      this.blocks = (hw + block - 1) / block;
+      this.col = new float[pieces][];
+      this.dcol = new float[pieces][];
       this.dw = new float[pieces][w.size()];
       this.db = new float[pieces][b == null ? 0 : b.size()];
     }
@@ -160,39 +183,58 @@ public final class Conv2d implements Op {
       return (i * c + g * cg) * h * wIn;
     }
 
-    /**
-     * Group g of image i as the column matrix (k, hw): lowered into this piece's buffer, or the
-     * image itself for 1x1 (then read from {@link #groupStart}, else from 0).
-     */
-    private float[] columns(int piece, int i, int g) {
-      if (!lowered) return x.value;
-      Im2col.im2col(x.value, groupStart(i, g), cg, h, wIn, fh, fw, stride, pad, padW, ho, wo, col[piece], 0);
-      return col[piece];
+    /** How many ways to cut what a unit holds when {@code units} alone would leave threads idle. */
+    private int cutsFor(int units, int most) {
+      if (units >= 2 * pieces || pieces == 1) return 1;
+      return Math.max(1, Math.min(most, (2 * pieces + units - 1) / units));
     }
 
     @Override
     public void forward(int n, boolean training) {
       this.n = n;
-      pool.run(pieces, forwardTask);
+      int base = n * groups * blocks;
+      this.filterBlocks = cutsFor(base, fg / 12);
+      // One piece per unit, claimed by whichever thread is free: units write disjoint parts of y,
+      // so which thread runs one does not matter, and a thread slowed by another process on its
+      // core holds up no more than the unit it has.
+      pool.run(base * filterBlocks, forwardTask);
     }
 
-    private void forwardPiece(int piece) {
+    private void forwardPiece(int u) {
       int ys = filters * hw;
-      for (int i = splitStart(piece, pieces, n); i < splitStart(piece + 1, pieces, n); i++) {
-        for (int g = 0; g < groups; g++) {
-          float[] src = columns(piece, i, g);
-          int srcOff = lowered ? 0 : groupStart(i, g);
-          // y_ig (F/G, hw) = w_g (F/G, k) . col_ig (k, hw)
-          Gemm.sgemm(false, false, fg, hw, k, w.value(), g * fg * k, k, src, srcOff, hw,
-              y.value, i * ys + g * fg * hw, hw, false);
+      int fb = u % filterBlocks, rest = u / filterBlocks;
+      int blk = rest % blocks;
+      rest /= blocks;
+      int g = rest % groups, i = rest / groups;
+      int p0 = blk * block, p1 = Math.min(hw, p0 + block);
+      int f0 = g * fg + splitStart(fb, filterBlocks, fg), f1 = g * fg + splitStart(fb + 1, filterBlocks, fg);
+      float[] src = x.value;
+      int srcOff = groupStart(i, g) + p0, ldb = hw;
+      if (lowered) {
+        src = ThreadScratch.floats(k * block);
+        Im2col.im2colColumns(x.value, groupStart(i, g), cg, h, wIn, fh, fw, stride, pad, padW, ho, wo, p0, p1, src, 0);
+        srcOff = 0;
+        ldb = p1 - p0;
+      }
+      // y_ig[f0..f1, p0..p1] = w[f0..f1] . col_ig[:, p0..p1]
+      int yOff = i * ys + f0 * hw + p0;
+      Gemm.sgemm(false, false, f1 - f0, p1 - p0, k, w.value(), f0 * k, k, src, srcOff, ldb,
+          y.value, yOff, hw, false);
+      if (b != null) {
+        float[] bias = b.value();
+        for (int f = f0; f < f1; f++) {
+          float bf = bias[f];
+          int at = yOff + (f - f0) * hw;
+          for (int j = 0; j < p1 - p0; j++) y.value[at + j] += bf;
         }
-        if (b != null) Elementwise.addBiasPerRow(y.value, i * ys, filters, hw, b.value());
       }
     }
 
     @Override
     public void backward(int n) {
       this.n = n;
+      this.channelBlocks = cutsFor(n * groups, cg);
+      this.units = n * groups * channelBlocks;
       pool.run(pieces, backwardTask);
       for (int p = 0; p < pieces; p++) {
         Elementwise.addInto(dw[p], 0, w.grad(), 0, dw[p].length);
@@ -205,21 +247,37 @@ public final class Conv2d implements Op {
       float[] dwp = dw[piece], dbp = db[piece];
       java.util.Arrays.fill(dwp, 0f);
       java.util.Arrays.fill(dbp, 0f);
-      for (int i = splitStart(piece, pieces, n); i < splitStart(piece + 1, pieces, n); i++) {
-        if (b != null) Elementwise.sumRowsInto(y.grad, i * ys, filters, hw, dbp);
-        for (int g = 0; g < groups; g++) {
-          float[] src = columns(piece, i, g);
-          int srcOff = lowered ? 0 : groupStart(i, g);
-          int dyOff = i * ys + g * fg * hw, wOff = g * fg * k;
-          // y_ig = w_g . col_ig  =>  dw_g += dy_ig . col_ig^T ; db += rowsum(dy_i) ; dcol_ig = w_g^T . dy_ig
-          Gemm.sgemm(false, true, fg, k, hw, y.grad, dyOff, hw, src, srcOff, hw, dwp, wOff, k, true);
-          if (x.grad == null) continue;
-          if (lowered) {
-            Gemm.sgemm(true, false, k, hw, fg, w.value(), wOff, k, y.grad, dyOff, hw, dcol[piece], 0, hw, false);
-            Im2col.col2imAdd(dcol[piece], 0, cg, h, wIn, fh, fw, stride, pad, padW, ho, wo, x.grad, groupStart(i, g));
-          } else {
-            Gemm.sgemm(true, false, k, hw, fg, w.value(), wOff, k, y.grad, dyOff, hw, x.grad, groupStart(i, g), hw, true);
+      if (lowered && col[piece] == null) col[piece] = new float[k * hw];
+      if (lowered && x.grad != null && dcol[piece] == null) dcol[piece] = new float[k * hw];
+      for (int u = splitStart(piece, pieces, units); u < splitStart(piece + 1, pieces, units); u++) {
+        int cb = u % channelBlocks, rest = u / channelBlocks;
+        int g = rest % groups, i = rest / groups;
+        int c0 = splitStart(cb, channelBlocks, cg), c1 = splitStart(cb + 1, channelBlocks, cg);
+        if (c1 == c0) continue;
+        int dyOff = i * ys + g * fg * hw, wOff = g * fg * k;
+        if (b != null && cb == 0) {
+          for (int f = 0; f < fg; f++) {
+            float sum = 0f;
+            for (int j = dyOff + f * hw, end = j + hw; j < end; j++) sum += y.grad[j];
+            dbp[g * fg + f] += sum;
           }
+        }
+        int rows = (c1 - c0) * fh * fw, row0 = c0 * fh * fw, xOff = groupStart(i, g) + c0 * h * wIn;
+        float[] src = x.value;
+        int srcOff = xOff;
+        if (lowered) {
+          Im2col.im2colColumns(x.value, xOff, c1 - c0, h, wIn, fh, fw, stride, pad, padW, ho, wo, 0, hw, col[piece], 0);
+          src = col[piece];
+          srcOff = 0;
+        }
+        // y_ig = w_g . col_ig  =>  dw_g[:, rows] += dy_ig . col_ig[rows]^T ; dcol_ig[rows] = w_g[:, rows]^T . dy_ig
+        Gemm.sgemm(false, true, fg, rows, hw, y.grad, dyOff, hw, src, srcOff, hw, dwp, wOff + row0, k, true);
+        if (x.grad == null) continue;
+        if (lowered) {
+          Gemm.sgemm(true, false, rows, hw, fg, w.value(), wOff + row0, k, y.grad, dyOff, hw, dcol[piece], 0, hw, false);
+          Im2col.col2imAdd(dcol[piece], 0, c1 - c0, h, wIn, fh, fw, stride, pad, padW, ho, wo, x.grad, xOff);
+        } else {
+          Gemm.sgemm(true, false, rows, hw, fg, w.value(), wOff + row0, k, y.grad, dyOff, hw, x.grad, xOff, hw, true);
         }
       }
     }

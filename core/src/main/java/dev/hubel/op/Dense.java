@@ -1,9 +1,7 @@
 package dev.hubel.op;
 
-import static dev.hubel.kernel.WorkerPool.splitStart;
-
 import dev.hubel.kernel.Elementwise;
-import dev.hubel.kernel.Gemm;
+import dev.hubel.kernel.ParallelGemm;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.tensor.Param;
 import dev.hubel.tensor.Role;
@@ -62,62 +60,40 @@ public final class Dense implements Op {
     return new Compiled(inputs[0], output, params[0], params[1], pool);
   }
 
+  /**
+   * Each product runs on the whole batch at once, split over the pool by {@link ParallelGemm}
+   * (by output units when there are enough, so batch 1 uses every core too), which keeps the
+   * result the same on any number of threads.
+   */
   private final class Compiled implements Step {
     private final Tensor x, y;
     private final Param w, b;
-    private final WorkerPool pool;
-    private final int pieces;
+    private final ParallelGemm gemm;
     private final int d = in.size();
-    private final WorkerPool.Task forwardTask = this::forwardPiece;
-    private final WorkerPool.Task backwardTask = this::backwardPiece;
-    private int n;
 
     Compiled(Tensor x, Tensor y, Param w, Param b, WorkerPool pool) {
       this.x = x;
       this.y = y;
       this.w = w;
       this.b = b;
-      this.pool = pool;
-      this.pieces = pool.threads();
+      this.gemm = new ParallelGemm(pool);
     }
 
+    /** y = x . w^T + b */
     @Override
     public void forward(int n, boolean training) {
-      this.n = n;
-      pool.run(pieces, forwardTask);
+      gemm.sgemm(false, true, n, units, d, x.value, 0, d, w.value(), 0, d, y.value, 0, units, false);
+      Elementwise.addBiasPerColumn(y.value, n, b.value());
     }
 
-    /** Rows r0..r1 of the batch: y[r] = x[r] . w^T + b */
-    private void forwardPiece(int piece) {
-      int r0 = splitStart(piece, pieces, n), r1 = splitStart(piece + 1, pieces, n);
-      if (r1 == r0) return;
-      Gemm.sgemm(false, true, r1 - r0, units, d, x.value, r0 * d, d, w.value(), 0, d, y.value, r0 * units, units, false);
-      for (int r = r0; r < r1; r++) Elementwise.addInto(b.value(), 0, y.value, r * units, units);
-    }
-
+    /** dx += dy . w ;  dw += dy^T . x ;  db += column sums of dy */
     @Override
     public void backward(int n) {
-      this.n = n;
-      pool.run(2 * pieces, backwardTask);
-      Elementwise.sumColumnsInto(y.grad, n, units, b.grad());
-    }
-
-    /**
-     * Pieces 0..P-1 own rows of dx: dx[r] += dy[r] . w. Pieces P..2P-1 own rows of dw:
-     * dw[u] += dy[:, u]^T . x. Each piece writes only what it owns, so no reduction is needed.
-     */
-    private void backwardPiece(int piece) {
-      if (piece < pieces) {
-        if (x.grad == null) return;
-        int r0 = splitStart(piece, pieces, n), r1 = splitStart(piece + 1, pieces, n);
-        if (r1 == r0) return;
-        Gemm.sgemm(false, false, r1 - r0, d, units, y.grad, r0 * units, units, w.value(), 0, d, x.grad, r0 * d, d, true);
-      } else {
-        int p = piece - pieces;
-        int u0 = splitStart(p, pieces, units), u1 = splitStart(p + 1, pieces, units);
-        if (u1 == u0) return;
-        Gemm.sgemm(true, false, u1 - u0, d, n, y.grad, u0, units, x.value, 0, d, w.grad(), u0 * d, d, true);
+      if (x.grad != null) {
+        gemm.sgemm(false, false, n, d, units, y.grad, 0, units, w.value(), 0, d, x.grad, 0, d, true);
       }
+      gemm.sgemm(true, false, units, d, n, y.grad, 0, units, x.value, 0, d, w.grad(), 0, d, true);
+      Elementwise.sumColumnsInto(y.grad, n, units, b.grad());
     }
   }
 }

@@ -16,7 +16,7 @@ class GemmTest {
   private static final GemmKernel VECTOR = new VectorGemm();
 
   /** A product laid out in arrays with offsets, padded leading dims and random padding. */
-  private record Problem(boolean transA, boolean transB, int m, int n, int k,
+  record Problem(boolean transA, boolean transB, int m, int n, int k,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float[] c, int cOff, int ldc, boolean accumulate) {
 
@@ -100,6 +100,9 @@ class GemmTest {
       "false, false, 7, 2100, 5, 0, 3, true",
       "false, true,  7, 2100, 5, 0, 3, false",
       "false, false, 13, 4133, 3, 6, 0, false",
+      // a dense layer at batch 5..16: dot products of rows, four rows at a time and the rest
+      "false, true,  16, 70, 1030, 0, 0, false",
+      "false, true,  7, 33, 1024, 3, 2, true",
   })
   void matchesDoublePrecisionReference(boolean transA, boolean transB, int m, int n, int k,
                                        int offset, int padding, boolean accumulate) {
@@ -116,6 +119,28 @@ class GemmTest {
     double[] scalarAsDouble = new double[scalar.length];
     for (int x = 0; x < scalar.length; x++) scalarAsDouble[x] = scalar[x];
     assertClose("VectorGemm vs ScalarGemm", vector, scalarAsDouble, problem.tolerance());
+  }
+
+  /** Every shape from the odd sizes 1, 3, 7, 33, 257 in every dimension, each transposition. */
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> oddShapes() {
+    int[] sizes = {1, 3, 7, 33, 257};
+    java.util.List<org.junit.jupiter.params.provider.Arguments> shapes = new java.util.ArrayList<>();
+    for (int m : sizes) for (int n : sizes) for (int k : sizes) {
+      for (int t = 0; t < 4; t++) {
+        shapes.add(org.junit.jupiter.params.provider.Arguments.of(t / 2 == 1, t % 2 == 1, m, n, k));
+      }
+    }
+    return shapes.stream();
+  }
+
+  @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4}")
+  @org.junit.jupiter.params.provider.MethodSource("oddShapes")
+  void vectorMatchesScalarOnOddShapes(boolean transA, boolean transB, int m, int n, int k) {
+    Problem problem = Problem.random(7L * m + 5L * n + 3L * k, transA, transB, m, n, k, 1, 1, (m + n) % 2 == 0);
+    float[] scalar = problem.run(SCALAR);
+    double[] scalarAsDouble = new double[scalar.length];
+    for (int x = 0; x < scalar.length; x++) scalarAsDouble[x] = scalar[x];
+    assertClose("VectorGemm vs ScalarGemm", problem.run(VECTOR), scalarAsDouble, 2 * problem.tolerance());
   }
 
   private static void assertClose(String what, float[] actual, double[] expected, double tolerance) {

@@ -1,0 +1,26 @@
+package dev.hubel.cli.bench;
+
+import java.nio.file.Path;
+import java.util.ServiceLoader;
+
+/**
+ * A runtime that times ONNX models for {@code hubel bench --compare}. The one implementation, on
+ * ONNX Runtime, lives in the bench module, so that its native library never becomes a dependency
+ * of Hubel itself: the CLI finds it on the class path through {@link ServiceLoader}.
+ */
+public interface OnnxTimer {
+
+  /** The runtime's name and version, for the table's header. */
+  String version();
+
+  /**
+   * Milliseconds per batch of inference on random input of {@code inputShape} (batch first),
+   * with {@code threads} intra-op threads, timed as {@link Timing#of} does.
+   */
+  Timing time(Path model, long[] inputShape, int threads, int runs) throws Exception;
+
+  /** The timer on the class path, or null when the bench module is not there. */
+  static OnnxTimer find() {
+    return ServiceLoader.load(OnnxTimer.class).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,139 @@
+package dev.hubel.op;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hubel.kernel.Im2col;
+import dev.hubel.kernel.WorkerPool;
+import dev.hubel.tensor.Param;
+import dev.hubel.tensor.Role;
+import dev.hubel.tensor.Shape;
+import dev.hubel.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The convolution's work is cut differently by batch size and thread count (whole images, blocks
+ * of output positions, blocks of filters, blocks of input channels; lowered or 1x1 as it is):
+ * every cut must give the direct convolution's values, and the forward pass the same bits on any
+ * number of threads.
+ */
+class ConvPathsTest {
+
+  private static final WorkerPool[] POOLS = {new WorkerPool(1), new WorkerPool(2), new WorkerPool(3)};
+
+  record Result(float[] y, float[] dx, float[] dw, float[] db) {}
+
+  private static float[] random(Random r, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) v[i] = r.nextFloat() * 2 - 1;
+    return v;
+  }
+
+  @ParameterizedTest(name = "{0}x{1}x{2} into {3} {4}x{5} stride {6} pad {7} groups {8}, batch {9}")
+  @CsvSource({
+      // c, h, w, filters, fh, fw, stride, pad, groups, batch
+      "3, 7, 7, 5, 3, 3, 1, 1, 1, 1",
+      "3, 7, 7, 5, 3, 3, 1, 1, 1, 3",
+      "1, 33, 33, 7, 3, 3, 2, 1, 1, 1",
+      "4, 7, 7, 6, 1, 1, 1, 0, 2, 1",
+      "4, 7, 7, 6, 1, 1, 1, 0, 2, 7",
+      "5, 7, 7, 3, 1, 1, 2, 0, 1, 3",
+      "3, 257, 1, 7, 3, 1, 1, 1, 1, 1",
+      "33, 9, 9, 7, 3, 3, 1, 0, 1, 1",
+      "6, 40, 40, 12, 5, 5, 1, 2, 3, 1",
+      "64, 24, 24, 33, 3, 3, 1, 1, 1, 1",
+      "64, 24, 24, 33, 3, 3, 1, 1, 1, 3",
+      "7, 1, 1, 257, 1, 1, 1, 0, 1, 3",
+  })
+  void everyCutMatchesTheDirectConvolution(int c, int h, int w, int filters, int fh, int fw,
+                                           int stride, int pad, int groups, int batch) {
+    Shape in = Shape.chw(c, h, w);
+    Conv2d conv = new Conv2d("CONV1", in, filters, fh, fw, stride, pad, Fit.FLOOR, groups);
+    Shape out = conv.outputShape();
+    Random r = new Random(c * 31L + h * 7L + filters + batch);
+    float[] x = random(r, batch * in.size()), weight = random(r, filters * (c / groups) * fh * fw);
+    float[] bias = random(r, filters), dy = random(r, batch * out.size());
+    double[][] ref = direct(x, weight, bias, dy, batch, c, h, w, filters, fh, fw, stride, pad, groups, out.h(), out.w());
+    float[] firstY = null;
+    for (WorkerPool pool : POOLS) {
+      Result got = run(conv, in, out, pool, batch, x, weight, bias, dy);
+      String on = pool.threads() + " threads: ";
+      Close.assertClose(on + "y", got.y, 0, ref[0], 1e-4, 1e-5);
+      Close.assertClose(on + "dx", got.dx, 0, ref[1], 1e-4, 1e-5);
+      Close.assertClose(on + "dw", got.dw, 0, ref[2], 1e-4, 1e-5);
+      Close.assertClose(on + "db", got.db, 0, ref[3], 1e-4, 1e-5);
+      if (firstY == null) firstY = got.y;
+      assertThat(Arrays.mismatch(got.y, firstY)).as(on + "forward bits as on one thread").isEqualTo(-1);
+    }
+  }
+
+  private static Result run(Conv2d conv, Shape in, Shape out, WorkerPool pool, int batch,
+                            float[] x, float[] weight, float[] bias, float[] dy) {
+    Tensor xt = new Tensor(in, batch, true), yt = new Tensor(out, batch, true);
+    Param wp = new Param("w", conv.params().get(0).shape(), 1, 1, Role.WEIGHT);
+    Param bp = new Param("b", conv.params().get(1).shape(), 1, 1, Role.BIAS);
+    System.arraycopy(x, 0, xt.value, 0, x.length);
+    System.arraycopy(weight, 0, wp.value(), 0, weight.length);
+    System.arraycopy(bias, 0, bp.value(), 0, bias.length);
+    System.arraycopy(dy, 0, yt.grad, 0, dy.length);
+    Step step = conv.compile(new Tensor[] {xt}, yt, new Param[] {wp, bp}, pool);
+    step.forward(batch, true);
+    step.backward(batch);
+    return new Result(yt.value.clone(), xt.grad.clone(), wp.grad().clone(), bp.grad().clone());
+  }
+
+  /** y, dx, dw, db by the definition, in double precision. */
+  private static double[][] direct(float[] x, float[] wt, float[] bias, float[] dy, int n, int c, int h, int w,
+                                   int f, int fh, int fw, int s, int p, int groups, int ho, int wo) {
+    int cg = c / groups, fg = f / groups;
+    double[] y = new double[n * f * ho * wo], dx = new double[x.length], dw = new double[wt.length], db = new double[f];
+    for (int i = 0; i < n; i++) {
+      for (int o = 0; o < f; o++) {
+        int g = o / fg;
+        for (int oy = 0; oy < ho; oy++) {
+          for (int ox = 0; ox < wo; ox++) {
+            int yi = ((i * f + o) * ho + oy) * wo + ox;
+            double sum = bias[o];
+            db[o] += dy[yi];
+            for (int ci = 0; ci < cg; ci++) {
+              for (int ky = 0; ky < fh; ky++) {
+                for (int kx = 0; kx < fw; kx++) {
+                  int iy = oy * s - p + ky, ix = ox * s - p + kx;
+                  if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                  int xi = ((i * c + g * cg + ci) * h + iy) * w + ix, wi = ((o * cg + ci) * fh + ky) * fw + kx;
+                  sum += (double) x[xi] * wt[wi];
+                  dx[xi] += (double) dy[yi] * wt[wi];
+                  dw[wi] += (double) dy[yi] * x[xi];
+                }
+              }
+            }
+            y[yi] = sum;
+          }
+        }
+      }
+    }
+    return new double[][] {y, dx, dw, db};
+  }
+
+  @ParameterizedTest(name = "{0}x{1}x{2}, {3}x{4} stride {5} pad {6}")
+  @CsvSource({"3, 7, 7, 3, 3, 1, 1", "1, 33, 33, 3, 3, 2, 1", "2, 257, 3, 1, 3, 1, 2", "3, 7, 1, 7, 1, 3, 3"})
+  void blocksOfColumnsAreTheWholeLoweringCut(int c, int h, int w, int fh, int fw, int stride, int pad) {
+    int ho = (h - fh + 2 * pad) / stride + 1, wo = (w - fw + 2 * pad) / stride + 1, hw = ho * wo, k = c * fh * fw;
+    float[] x = random(new Random(h), c * h * w), whole = new float[k * hw];
+    Im2col.im2col(x, 0, c, h, w, fh, fw, stride, pad, pad, ho, wo, whole, 0);
+    for (int cut : new int[] {1, 3, 7, hw}) {
+      for (int p0 = 0; p0 < hw; p0 += cut) {
+        int p1 = Math.min(hw, p0 + cut);
+        float[] part = new float[k * (p1 - p0)];
+        Im2col.im2colColumns(x, 0, c, h, w, fh, fw, stride, pad, pad, ho, wo, p0, p1, part, 0);
+        for (int row = 0; row < k; row++) {
+          float[] expected = Arrays.copyOfRange(whole, row * hw + p0, row * hw + p1);
+          float[] got = Arrays.copyOfRange(part, row * (p1 - p0), (row + 1) * (p1 - p0));
+          assertThat(got).as("row %d, columns %d..%d", row, p0, p1).containsExactly(expected);
+        }
+      }
+    }
+  }
+}
