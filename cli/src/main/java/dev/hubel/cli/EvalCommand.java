@@ -48,7 +48,8 @@ final class EvalCommand implements Runnable {
     DatasetCatalog.Options o = in.isVolume()
         ? new DatasetCatalog.Options(in.c(), in.h(), in.w(), DatasetCatalog.Options.DEFAULTS.length())
         : new DatasetCatalog.Options(3, 32, 32, in.dim(in.rank() - 1));
-    Splits splits = DatasetCatalog.standard().open(data, o).orHoldOut(holdOut, seed);
+    Splits splits = (data.endsWith(".safetensors") ? Splits.single(dev.hubel.io.TensorDataset.read(Path.of(data)))
+        : DatasetCatalog.standard().open(data, o)).orHoldOut(holdOut, seed);
     Dataset test = splits.requireTest();
     Plan.requireInputShape(model, test.shape(), test.name());
     Evaluation e = Evaluation.of(model, test, batch);

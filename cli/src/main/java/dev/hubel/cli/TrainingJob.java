@@ -7,6 +7,7 @@ import dev.hubel.data.Splits;
 import dev.hubel.data.Vocabulary;
 import dev.hubel.io.Checkpoint;
 import dev.hubel.io.ModelFile;
+import dev.hubel.io.TensorDataset;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.model.Init;
 import dev.hubel.model.Model;
@@ -91,6 +92,7 @@ final class TrainingJob {
 
   /** Image folders are resized and text is cut to what the model takes; other formats come as they are. */
   private static Splits open(JobSpec spec, Shape input) {
+    if (spec.data().endsWith(".safetensors")) return Splits.single(TensorDataset.read(Path.of(spec.data())));
     DatasetCatalog catalog = DatasetCatalog.standard();
     if (spec.download()) catalog = catalog.withDownloads(new Downloader(msg -> System.err.println("hubel: " + msg)));
     DatasetCatalog.Options o = input.isVolume()

@@ -200,4 +200,27 @@ class TrainCommandTest {
     assertThat(r.out()).containsPattern("dashboard: +http://127\\.0\\.0\\.1:[0-9]+/")
         .contains("its page:    ./hubel ui " + tmp.resolve("runs/with-ui"));
   }
+
+  /** Data of any shape comes as a safetensors file of examples and labels: here Go positions for the AlphaGo policy network. */
+  @Test
+  void alphaGoPolicyTrainsOnPositionsFromATensorFile() {
+    int n = 40, side = 9;
+    SplittableRandom rnd = new SplittableRandom(5);
+    float[] planes = new float[n * 48 * side * side];
+    float[] moves = new float[n];
+    for (int i = 0; i < n; i++) {
+      moves[i] = rnd.nextInt(side * side);
+      for (int k = 0; k < 48 * side * side; k++) planes[i * 48 * side * side + k] = rnd.nextInt(2);
+    }
+    Path file = tmp.resolve("positions.safetensors");
+    dev.hubel.io.SafeTensors.write(file, java.util.Map.of(), List.of(
+        new dev.hubel.io.SafeTensors.Entry("examples", new int[] {n, 48, side, side}, planes),
+        new dev.hubel.io.SafeTensors.Entry("labels", new int[] {n}, moves)));
+    Result r = run("train", "alphago-policy", "--data", file.toString(), "--epochs", "1", "--batch", "8", "--lr", "0.005",
+        "--runs", tmp.resolve("runs").toString(), "--name", "alphago");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("AlphaGo policy").contains("test accuracy:");
+    Result bad = run("train", "alphago-policy", "--data", tmp.resolve("three.png").toString() + ".safetensors");
+    assertThat(bad.code()).isEqualTo(2);
+  }
 }

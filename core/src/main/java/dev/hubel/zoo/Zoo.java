@@ -65,8 +65,9 @@ public final class Zoo {
     });
     MODELS.put("alphago-policy", o -> {
       Shape in = o.inputOr(Shape.chw(48, 19, 19));
-      if (o.classes != null && o.classes != in.h() * in.w()) {
-        throw new ShapeException("alphago-policy scores every point of its board: " + in.h() * in.w()
+      // one output per point of the board; a dataset whose moves use fewer points still fits
+      if (o.classes != null && o.classes > in.h() * in.w()) {
+        throw new ShapeException("alphago-policy scores every point of its board: at most " + in.h() * in.w()
             + " classes for a " + in.h() + "x" + in.w() + " board, not " + o.classes);
       }
       if (!in.isVolume() || in.c() != 48 || in.h() != in.w()) {
