@@ -20,8 +20,22 @@ import java.nio.file.Path;
  * @param holdOut   the part of a single-split dataset held out as its test split
  * @param classes   the model's outputs, or null for the dataset's classes
  * @param input     the model's input as CxHxW, or null for the dataset's example shape
+ * @param splitSeed the seed of the hold-out split, or null for the run's seed (an ensemble's
+ *                  members train from different seeds but must be tested on the same examples)
  */
-record JobSpec(String model, String data, double holdOut, boolean download, Integer classes, String input) {
+record JobSpec(String model, String data, double holdOut, boolean download, Integer classes, String input, Long splitSeed) {
+
+  JobSpec(String model, String data, double holdOut, boolean download, Integer classes, String input) {
+    this(model, data, holdOut, download, classes, input, null);
+  }
+
+  JobSpec withSplitSeed(long seed) {
+    return new JobSpec(model, data, holdOut, download, classes, input, seed);
+  }
+
+  long splitSeedOr(long runSeed) {
+    return splitSeed == null ? runSeed : splitSeed;
+  }
   static final String FILE = "job.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 

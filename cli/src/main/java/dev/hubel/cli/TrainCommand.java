@@ -67,6 +67,10 @@ final class TrainCommand implements Runnable {
       + " epochs, batch, seed), or as the zoo's recipe for MODEL; --data, --epochs, --seed may override it.")
   String recipe;
 
+  @Option(names = "--ensemble", paramLabel = "K", description = "Train K models from seeds SEED, SEED+1, ... (each its own run) and"
+      + " report each one's test error and that of their averaged probabilities (default: ${DEFAULT-VALUE}: one model).")
+  int ensemble = 1;
+
   @Option(names = "--seed", description = "Seed for the weights, split, order, augmentation and dropout (default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
@@ -135,7 +139,27 @@ final class TrainCommand implements Runnable {
         OptimizerOptions.schedule(schedule, lrDecay), seed, validation, AugmentOption.parse(augment), true,
         labelSmoothing, clip, earlyStopping);
     JobSpec job = new JobSpec(model, data, holdOut, download, classes, input);
-    job().start(job, cfg, runs, name);
+    if (ensemble < 1) throw new UserException("--ensemble must be at least 1 model, received " + ensemble);
+    if (ensemble == 1) {
+      job().start(job, cfg, runs, name);
+      return;
+    }
+    trainEnsemble(job.withSplitSeed(seed), cfg);
+  }
+
+  /** K runs from consecutive seeds, tested on the same held-out examples, then their average. */
+  private void trainEnsemble(JobSpec job, TrainConfig cfg) {
+    java.util.List<dev.hubel.model.Model> members = new java.util.ArrayList<>();
+    java.util.List<String> labels = new java.util.ArrayList<>();
+    for (int k = 0; k < ensemble; k++) {
+      System.out.printf(java.util.Locale.ROOT, "== member %d of %d (seed %d)%n", k + 1, ensemble, seed + k);
+      TrainingJob.Result r = job().start(job, cfg.withSeed(seed + k), runs, name == null ? null : name + "-" + (k + 1));
+      members.add(dev.hubel.io.ModelFile.load(r.modelFile()));
+      labels.add(r.dir().getFileName().toString());
+    }
+    dev.hubel.data.Dataset test = TrainingJob.prepare(job, seed).test();
+    dev.hubel.train.Ensemble.Result result = dev.hubel.train.Ensemble.of(labels, members).evaluate(test, 256);
+    System.out.print(result.render());
   }
 
   /** A recipe states the whole run; only where the data is, how long and the seed may change on the command line. */

@@ -103,7 +103,7 @@ final class TrainingJob {
 
   /** Starts a new run in {@code runsDir/name} (a name from the model and the time when null). */
   Result start(JobSpec spec, TrainConfig cfg, Path runsDir, String name) {
-    Prepared p = prepare(spec, cfg.seed());
+    Prepared p = prepare(spec, spec.splitSeedOr(cfg.seed()));
     Model model = p.model().initialize(Init.HE, cfg.seed());
     if (!p.train().shape().isVolume()) cfg = cfg.withNormalize(false);  // token ids are not pixels
     RunFolder folder = name == null ? RunFolder.create(runsDir, model) : RunFolder.create(runsDir, name);
@@ -129,7 +129,7 @@ final class TrainingJob {
       throw new UserException(dir + " finished all " + cfg.epochs() + " epochs already; its model is "
           + dir.resolve(MODEL_FILE));
     }
-    Prepared p = prepare(spec, cfg.seed());
+    Prepared p = prepare(spec, spec.splitSeedOr(cfg.seed()));
     TrainingRun run = new TrainingRun(saved.model(), p.train(), cfg);
     saved.restoreInto(run.optimizer());
     RunFolder folder = RunFolder.resume(dir, state.epoch());

@@ -223,4 +223,16 @@ class TrainCommandTest {
     Result bad = run("train", "alphago-policy", "--data", tmp.resolve("three.png").toString() + ".safetensors");
     assertThat(bad.code()).isEqualTo(2);
   }
+
+  /** --ensemble K trains K runs from consecutive seeds and reports each member's test error and the ensemble's. */
+  @Test
+  void anEnsembleOfTwoReportsEachMemberAndTheirAverage() {
+    Result r = run("train", "lenet5", "--data", data.toString(), "--epochs", "1", "--ensemble", "2", "--lr", "0.02",
+        "--runs", tmp.resolve("runs").toString(), "--name", "pair");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("== member 1 of 2 (seed 1)").contains("== member 2 of 2 (seed 2)");
+    assertThat(tmp.resolve("runs/pair-1/model.safetensors")).isRegularFile();
+    assertThat(tmp.resolve("runs/pair-2/model.safetensors")).isRegularFile();
+    assertThat(r.out()).contains("pair-1").contains("pair-2").containsIgnoringCase("ensemble");
+  }
 }
