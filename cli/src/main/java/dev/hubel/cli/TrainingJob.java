@@ -41,7 +41,7 @@ final class TrainingJob {
   static final String MODEL_FILE = "model.safetensors";
 
   /** The data a job trains and tests on, and the model built to fit it. */
-  record Prepared(Dataset train, Dataset test, Model model) {}
+  record Prepared(Dataset train, Dataset test, Model model, Splits splits) {}
 
   /** What a finished job leaves: its folder, model file and the test evaluation. */
   record Result(Path dir, Path modelFile, Evaluation test) {}
@@ -87,7 +87,7 @@ final class TrainingJob {
         given.input() != null ? given.input() : train.shape(), vocabulary);
     Model model = Zoo.build(spec.model(), fitted);
     model.setClassNames(List.of(train.classNames()));
-    return new Prepared(train, test, model);
+    return new Prepared(train, test, model, splits);
   }
 
   /** Image folders are resized and text is cut to what the model takes; other formats come as they are. */
@@ -104,7 +104,9 @@ final class TrainingJob {
   /** Starts a new run in {@code runsDir/name} (a name from the model and the time when null). */
   Result start(JobSpec spec, TrainConfig cfg, Path runsDir, String name) {
     Prepared p = prepare(spec, spec.splitSeedOr(cfg.seed()));
-    Model model = p.model().initialize(Init.HE, cfg.seed());
+    // a recipe may override the zoo model's dropout and its initialisation; otherwise He from the seed
+    Model model = recipe != null ? recipe.buildModel(p.splits()) : p.model().initialize(Init.HE, cfg.seed());
+    if (model.classNames() == null) model.setClassNames(List.of(p.train().classNames()));
     if (!p.train().shape().isVolume()) cfg = cfg.withNormalize(false);  // token ids are not pixels
     RunFolder folder = name == null ? RunFolder.create(runsDir, model) : RunFolder.create(runsDir, name);
     spec.save(folder.dir());

@@ -235,4 +235,17 @@ class TrainCommandTest {
     assertThat(tmp.resolve("runs/pair-2/model.safetensors")).isRegularFile();
     assertThat(r.out()).contains("pair-1").contains("pair-2").containsIgnoringCase("ensemble");
   }
+
+  /** --recipe trains as the zoo's recipe says, with the data and length overridden, and saves the recipe into the run. */
+  @Test
+  void aZooRecipeTrainsAndIsSavedIntoItsRun() {
+    Result r = run("train", "--recipe", "lenet5", "--data", data.toString(), "--epochs", "1",
+        "--runs", tmp.resolve("runs").toString(), "--name", "recipe");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("schedule cosine").contains("test accuracy:");
+    assertThat(tmp.resolve("runs/recipe/recipe.json")).isRegularFile();
+    Result refused = run("train", "--recipe", "lenet5", "--data", data.toString(), "--lr", "0.5");
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).contains("--recipe states lr itself");
+  }
 }
