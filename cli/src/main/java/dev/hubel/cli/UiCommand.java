@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ui", mixinStandardHelpOptions = true,
-    description = {"Open a finished run's page from its folder: curves from metrics.csv; with runs/<name>/model.safetensors",
+    description = {"Open a finished run's dashboard page from its folder.",
+        "Curves from metrics.csv; with runs/<name>/model.safetensors,",
         "also the layer table, filters, activations and 'try the model'. Serves on 127.0.0.1 until Ctrl-C."})
 final class UiCommand implements Runnable {
 
