@@ -1,14 +1,14 @@
 package dev.hubel.cli;
 
+import static dev.hubel.cli.CliRun.run;
+
+import dev.hubel.cli.CliRun.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,22 +17,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** ./hubel bench's options, its JSON and its ratios; the timing itself is not a test. */
 class BenchCommandTest {
-
-  private record Result(int code, String out, String err) {}
-
-  private static synchronized Result run(String... args) {
-    PrintStream oldOut = System.out, oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({

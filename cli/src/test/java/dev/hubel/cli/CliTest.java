@@ -1,34 +1,16 @@
 package dev.hubel.cli;
 
+import static dev.hubel.cli.CliRun.run;
+
+import dev.hubel.cli.CliRun.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** ./hubel as a user meets it: exit codes, what it prints, and never a stack trace for a user's mistake. */
 class CliTest {
-
-  private record Result(int code, String out, String err) {}
-
-  private static synchronized Result run(String... args) {
-    PrintStream oldOut = System.out, oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      System.out.flush();
-      System.err.flush();
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
 
   private static void assertNoStackTrace(Result r) {
     assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");

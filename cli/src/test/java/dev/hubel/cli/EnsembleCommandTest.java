@@ -1,5 +1,8 @@
 package dev.hubel.cli;
 
+import static dev.hubel.cli.CliRun.run;
+
+import dev.hubel.cli.CliRun.Result;
 import static dev.hubel.model.Layers.dense;
 import static dev.hubel.model.Layers.input;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,9 +11,6 @@ import dev.hubel.io.ModelFile;
 import dev.hubel.model.Init;
 import dev.hubel.model.Model;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,22 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** ./hubel ensemble: each member's test error and the ensemble's; members that do not fit together refused. */
 class EnsembleCommandTest {
   @TempDir Path dir;
-
-  private record Result(int code, String out, String err) {}
-
-  private static synchronized Result run(String... args) {
-    PrintStream oldOut = System.out, oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
 
   /** An image folder with train/ and test/, dark and light 8x8 pictures. */
   private Path pictures() throws Exception {

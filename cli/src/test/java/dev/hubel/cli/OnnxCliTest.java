@@ -1,14 +1,14 @@
 package dev.hubel.cli;
 
+import static dev.hubel.cli.CliRun.run;
+
+import dev.hubel.cli.CliRun.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hubel.io.ModelFile;
 import dev.hubel.model.Model;
 import dev.hubel.onnx.OnnxImport;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,22 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class OnnxCliTest {
   @TempDir
   Path dir;
-
-  private record Result(int code, String out, String err) {}
-
-  private static synchronized Result run(String... args) {
-    PrintStream oldOut = System.out, oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
 
   @Test
   void exportsAModelFileAndImportsItBack() {

@@ -1,5 +1,8 @@
 package dev.hubel.cli;
 
+import static dev.hubel.cli.CliRun.run;
+
+import dev.hubel.cli.CliRun.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hubel.data.Dataset;
@@ -30,22 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** ./hubel ui runs/<name>: a saved run's page, and what it says when the folder is not one. */
 @Timeout(60)
 class UiCommandTest {
-
-  private record Result(int code, String out, String err) {}
-
-  private static synchronized Result run(String... args) {
-    PrintStream oldOut = System.out, oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
 
   @Test
   void aFolderThatIsNotARunIsNamedWithoutAStackTrace(@TempDir Path dir) {
