@@ -1,7 +1,6 @@
 package dev.hubel.cli;
 
 import dev.hubel.data.Dataset;
-import dev.hubel.data.DatasetCatalog;
 import dev.hubel.data.Splits;
 import dev.hubel.io.ModelFile;
 import dev.hubel.model.Model;
@@ -54,10 +53,7 @@ final class EnsembleCommand implements Runnable {
     }
     Ensemble ensemble = Ensemble.of(labels, members);
     Shape input = members.getFirst().inputShape();
-    DatasetCatalog.Options read = input.isVolume()
-        ? new DatasetCatalog.Options(input.c(), input.h(), input.w(), DatasetCatalog.Options.DEFAULTS.length())
-        : new DatasetCatalog.Options(3, 32, 32, input.dim(input.rank() - 1));
-    Splits splits = DatasetCatalog.standard().open(data, read);
+    Splits splits = DataSource.open(data, input, false);
     Dataset test = fit(splits.orHoldOut(holdOut, seed).requireTest(), input);
     System.out.printf(Locale.ROOT, "%d models on %,d test examples of %s%n", members.size(), test.size(), test.name());
     System.out.print(ensemble.evaluate(test, batch).render());

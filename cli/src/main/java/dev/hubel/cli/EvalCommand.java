@@ -1,7 +1,6 @@
 package dev.hubel.cli;
 
 import dev.hubel.data.Dataset;
-import dev.hubel.data.DatasetCatalog;
 import dev.hubel.data.Splits;
 import dev.hubel.model.Model;
 import dev.hubel.model.Plan;
@@ -45,11 +44,7 @@ final class EvalCommand implements Runnable {
     if (batch < 1) throw new UserException("--batch must be at least 1, received " + batch);
     Model model = ModelFiles.load(file);
     Shape in = model.inputShape();
-    DatasetCatalog.Options o = in.isVolume()
-        ? new DatasetCatalog.Options(in.c(), in.h(), in.w(), DatasetCatalog.Options.DEFAULTS.length())
-        : new DatasetCatalog.Options(3, 32, 32, in.dim(in.rank() - 1));
-    Splits splits = (data.endsWith(".safetensors") ? Splits.single(dev.hubel.io.TensorDataset.read(Path.of(data)))
-        : DatasetCatalog.standard().open(data, o)).orHoldOut(holdOut, seed);
+    Splits splits = DataSource.open(data, in, false).orHoldOut(holdOut, seed);
     Dataset test = splits.requireTest();
     Plan.requireInputShape(model, test.shape(), test.name());
     Evaluation e = Evaluation.of(model, test, batch);

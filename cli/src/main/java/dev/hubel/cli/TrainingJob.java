@@ -1,13 +1,10 @@
 package dev.hubel.cli;
 
 import dev.hubel.data.Dataset;
-import dev.hubel.data.DatasetCatalog;
-import dev.hubel.data.Downloader;
 import dev.hubel.data.Splits;
 import dev.hubel.data.Vocabulary;
 import dev.hubel.io.Checkpoint;
 import dev.hubel.io.ModelFile;
-import dev.hubel.io.TensorDataset;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.model.Init;
 import dev.hubel.model.Model;
@@ -80,7 +77,7 @@ final class TrainingJob {
       throw new UserException("no model named '" + spec.model() + "'; the zoo has: " + String.join(", ", Zoo.names()));
     }
     Shape paperInput = Zoo.build(spec.model(), given).inputShape();
-    Splits splits = open(spec, paperInput).orHoldOut(spec.holdOut(), seed);
+    Splits splits = DataSource.open(spec.data(), paperInput, spec.download()).orHoldOut(spec.holdOut(), seed);
     Dataset train = splits.train(), test = splits.requireTest();
     Integer vocabulary = splits.vocabulary().map(Vocabulary::size).orElse(null);
     Zoo.Options fitted = new Zoo.Options(spec.classes() != null ? spec.classes() : train.classes(),
@@ -88,17 +85,6 @@ final class TrainingJob {
     Model model = Zoo.build(spec.model(), fitted);
     model.setClassNames(List.of(train.classNames()));
     return new Prepared(train, test, model, splits);
-  }
-
-  /** Image folders are resized and text is cut to what the model takes; other formats come as they are. */
-  private static Splits open(JobSpec spec, Shape input) {
-    if (spec.data().endsWith(".safetensors")) return Splits.single(TensorDataset.read(Path.of(spec.data())));
-    DatasetCatalog catalog = DatasetCatalog.standard();
-    if (spec.download()) catalog = catalog.withDownloads(new Downloader(msg -> System.err.println("hubel: " + msg)));
-    DatasetCatalog.Options o = input.isVolume()
-        ? new DatasetCatalog.Options(input.c(), input.h(), input.w(), DatasetCatalog.Options.DEFAULTS.length())
-        : new DatasetCatalog.Options(3, 32, 32, input.dim(input.rank() - 1));
-    return catalog.open(spec.data(), o);
   }
 
   /** Starts a new run in {@code runsDir/name} (a name from the model and the time when null). */
