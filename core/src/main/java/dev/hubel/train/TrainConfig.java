@@ -72,11 +72,6 @@ public record TrainConfig(int epochs, int batch, OptimizerConfig optimizer, Sche
     this(epochs, batch, learningRate, momentum, weightDecay, 1f, seed);
   }
 
-  /** The settings the demo uses for LeNet-5 on Fashion-MNIST (89.01% test accuracy after 2 epochs, seed 1). */
-  public static TrainConfig defaults() {
-    return new TrainConfig(2, 32, 0.01f, 0.9f, 5e-4f, 0.3f, 1);
-  }
-
   /** The learning rate the schedule starts from (the optimiser's). */
   public float learningRate() {
     return optimizer.learningRate();
