@@ -145,20 +145,24 @@ final class TrainCommand implements Runnable {
       job().start(job, cfg, runs, name);
       return;
     }
-    trainEnsemble(job.withSplitSeed(seed), cfg);
+    trainEnsemble(job.withSplitSeed(seed), cfg, k -> job());
   }
 
-  /** K runs from consecutive seeds, tested on the same held-out examples, then their average. */
-  private void trainEnsemble(JobSpec job, TrainConfig cfg) {
+  /**
+   * K runs from consecutive seeds, tested on the same held-out examples, then their average.
+   * {@code runner} gives member k (from 0) its job, which for a recipe saves the member's own seed.
+   */
+  private void trainEnsemble(JobSpec job, TrainConfig cfg, java.util.function.IntFunction<TrainingJob> runner) {
+    long first = cfg.seed();
     java.util.List<dev.hubel.model.Model> members = new java.util.ArrayList<>();
     java.util.List<String> labels = new java.util.ArrayList<>();
     for (int k = 0; k < ensemble; k++) {
-      System.out.printf(java.util.Locale.ROOT, "== member %d of %d (seed %d)%n", k + 1, ensemble, seed + k);
-      TrainingJob.Result r = job().start(job, cfg.withSeed(seed + k), runs, name == null ? null : name + "-" + (k + 1));
+      System.out.printf(java.util.Locale.ROOT, "== member %d of %d (seed %d)%n", k + 1, ensemble, first + k);
+      TrainingJob.Result r = runner.apply(k).start(job, cfg.withSeed(first + k), runs, name == null ? null : name + "-" + (k + 1));
       members.add(dev.hubel.io.ModelFile.load(r.modelFile()));
       labels.add(r.dir().getFileName().toString());
     }
-    dev.hubel.data.Dataset test = TrainingJob.prepare(job, seed).test();
+    dev.hubel.data.Dataset test = TrainingJob.prepare(job, first).test();
     dev.hubel.train.Ensemble.Result result = dev.hubel.train.Ensemble.of(labels, members).evaluate(test, 256);
     System.out.print(result.render());
   }
@@ -179,7 +183,13 @@ final class TrainCommand implements Runnable {
     var m = r.model();
     String shape = m.input() == null ? null : String.join("x", java.util.Arrays.stream(m.input().dims()).mapToObj(String::valueOf).toList());
     JobSpec job = new JobSpec(m.name(), r.data().name(), holdOut, download, m.classes(), shape);
-    job().withRecipe(r).start(job, r.toConfig(), runs, name);
+    if (ensemble < 1) throw new UserException("--ensemble must be at least 1 model, received " + ensemble);
+    if (ensemble == 1) {
+      job().withRecipe(r).start(job, r.toConfig(), runs, name);
+      return;
+    }
+    dev.hubel.train.Recipe base = r;
+    trainEnsemble(job.withSplitSeed(r.train().seed()), r.toConfig(), k -> job().withRecipe(base.withSeed(base.train().seed() + k)));
   }
 
   private TrainingJob job() {

@@ -220,6 +220,18 @@ class TrainCommandTest {
     assertThat(r.out()).contains("pair-1").contains("pair-2").containsIgnoringCase("ensemble");
   }
 
+  /** --recipe with --ensemble K trains K members of the recipe, each saving the recipe with its own seed. */
+  @Test
+  void aRecipeTrainsAnEnsembleWithASeedPerMember() throws java.io.IOException {
+    Result r = run("train", "--recipe", "lenet5", "--data", data.toString(), "--epochs", "1", "--seed", "5", "--ensemble", "2",
+        "--runs", tmp.resolve("runs").toString(), "--name", "duo");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("== member 1 of 2 (seed 5)").contains("== member 2 of 2 (seed 6)").containsIgnoringCase("ensemble");
+    assertThat(dev.hubel.train.Recipe.read(tmp.resolve("runs/duo-1/recipe.json")).train().seed()).isEqualTo(5);
+    assertThat(dev.hubel.train.Recipe.read(tmp.resolve("runs/duo-2/recipe.json")).train().seed()).isEqualTo(6);
+    assertThat(dev.hubel.train.Recipe.read(tmp.resolve("runs/duo-2/recipe.json")).model().name()).isEqualTo("lenet5");
+  }
+
   /** --recipe trains as the zoo's recipe says, with the data and length overridden, and saves the recipe into the run. */
   @Test
   void aZooRecipeTrainsAndIsSavedIntoItsRun() {

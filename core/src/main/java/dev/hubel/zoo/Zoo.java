@@ -42,6 +42,7 @@ public final class Zoo {
 
   static {
     MODELS.put("lenet5", o -> LeNet5.build(o.classesOr(10), o.inputOr(Shape.chw(1, 32, 32))));
+    MODELS.put("fashion-cnn", o -> FashionCnn.build(o.classesOr(10), o.inputOr(Shape.chw(1, 28, 28))));
     MODELS.put("alexnet", o -> AlexNet.build(o.classesOr(1000), o.inputOr(Shape.chw(3, 227, 227)), false));
     MODELS.put("alexnet-two-towers", o -> AlexNet.build(o.classesOr(1000), o.inputOr(Shape.chw(3, 227, 227)), true));
     MODELS.put("vgg16", o -> Vgg16.build(o.classesOr(1000), o.inputOr(Shape.chw(3, 224, 224))));

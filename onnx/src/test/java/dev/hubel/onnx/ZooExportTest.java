@@ -40,6 +40,7 @@ class ZooExportTest {
   static Stream<Arguments> zoo() {
     return Stream.of(
         Arguments.of("lenet5", Zoo.Options.DEFAULTS, 0),
+        Arguments.of("fashion-cnn", Zoo.Options.DEFAULTS, 0),
         Arguments.of("alexnet", new Zoo.Options(10, Shape.chw(3, 67, 67), null), 0),
         Arguments.of("alexnet-two-towers", new Zoo.Options(10, Shape.chw(3, 67, 67), null), 0),
         Arguments.of("vgg16", new Zoo.Options(10, SMALL, null), 0),
