@@ -16,6 +16,10 @@ public final class Pooling {
   public static void maxForward(float[] x, int xOff, int planes, int h, int w,
                                 int fh, int fw, int stride, int pad, int ho, int wo,
                                 float[] y, int yOff, int[] argmax) {
+    if (fh == 2 && fw == 2 && stride == 2 && pad == 0) {
+      max2x2(x, xOff, planes, h, w, ho, wo, y, yOff, argmax);
+      return;
+    }
     for (int p = 0; p < planes; p++) {
       int in = xOff + p * h * w;
       int out = yOff + p * ho * wo;
@@ -42,6 +46,37 @@ public final class Pooling {
           int o = out + oy * wo + ox;
           y[o] = best;
           argmax[o] = bestAt;
+        }
+      }
+    }
+  }
+
+  /**
+   * The common 2x2 window at stride 2 without padding, the same result as the general loop (first
+   * maximum in row order; a NaN wins and stays), but with selects in place of its branches: which
+   * of four noisy values is largest is a coin toss the branch predictor loses, and this pass was a
+   * tenth of a small CNN's training step.
+   */
+  private static void max2x2(float[] x, int xOff, int planes, int h, int w, int ho, int wo,
+                             float[] y, int yOff, int[] argmax) {
+    for (int p = 0; p < planes; p++) {
+      int in = xOff + p * h * w;
+      int out = yOff + p * ho * wo;
+      for (int oy = 0; oy < ho; oy++) {
+        int r0 = in + 2 * oy * w, r1 = r0 + w, o = out + oy * wo;
+        for (int ox = 0; ox < wo; ox++) {
+          int i0 = r0 + 2 * ox, i2 = r1 + 2 * ox;
+          float a = x[i0], b = x[i0 + 1], c = x[i2], d = x[i2 + 1];
+          // a NaN compares false both ways, so "keep the best unless the new one beats it or is NaN"
+          boolean takeB = b > a || (b != b && a == a);
+          float best = takeB ? b : a;
+          int at = takeB ? i0 + 1 : i0;
+          boolean takeC = (c > best || c != c) && best == best;
+          best = takeC ? c : best;
+          at = takeC ? i2 : at;
+          boolean takeD = (d > best || d != d) && best == best;
+          y[o + ox] = takeD ? d : best;
+          argmax[o + ox] = takeD ? i2 + 1 : at;
         }
       }
     }
