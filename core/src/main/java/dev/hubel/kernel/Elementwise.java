@@ -11,8 +11,7 @@ public final class Elementwise {
 
   /** dx += dy where y > 0 (the subgradient at 0 is 0, as in PyTorch). */
   public static void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
-    // branch-free, so that the JIT vectorises it (a branch per element mispredicts on noise)
-    for (int i = from; i < to; i++) dx[i] += y[i] > 0f ? dy[i] : 0f;
+    Kernels.ELEMENTWISE.reluBackward(y, dy, dx, from, to);
   }
 
   /** y[i, j] += bias[i] for a block of rows of length {@code len} (one row per channel). */

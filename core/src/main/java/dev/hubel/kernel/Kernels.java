@@ -12,6 +12,7 @@ public final class Kernels {
   private static final String VECTOR_MODULE = "jdk.incubator.vector";
 
   static final GemmKernel GEMM = chooseGemm();
+  static final ElementwiseKernel ELEMENTWISE = GEMM instanceof ScalarGemm ? new ElementwiseKernel.Plain() : vector("VectorElementwise");
 
   private Kernels() {}
 
@@ -33,9 +34,14 @@ public final class Kernels {
           + " path on.");
       return new ScalarGemm();
     }
+    return vector("VectorGemm");
+  }
+
+  /** A new instance of the vector kernel class {@code name}, which only this JVM's module check lets link. */
+  @SuppressWarnings("unchecked")
+  private static <T> T vector(String name) {
     try {
-      return (GemmKernel) Class.forName("dev.hubel.kernel.VectorGemm")
-          .getDeclaredConstructor().newInstance();
+      return (T) Class.forName("dev.hubel.kernel." + name).getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("the module " + VECTOR_MODULE
           + " is present but the vector kernels failed to load", e);

@@ -1,0 +1,21 @@
+package dev.hubel.kernel;
+
+/**
+ * The elementwise loops the JIT does not vectorise on its own, in a plain and a Vector API
+ * version chosen once by {@link Kernels}. C2 vectorises {@code Math.max} (ReLU forward) but not a
+ * select between two arrays (ReLU backward): that loop ran a scalar compare per element and was an
+ * eighth of a small CNN's training step.
+ */
+interface ElementwiseKernel {
+
+  /** dx[i] += y[i] > 0 ? dy[i] : 0 for i in [from, to). */
+  void reluBackward(float[] y, float[] dy, float[] dx, int from, int to);
+
+  /** The plain Java loops, for a JVM without the Vector API. */
+  final class Plain implements ElementwiseKernel {
+    @Override
+    public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
+      for (int i = from; i < to; i++) dx[i] += y[i] > 0f ? dy[i] : 0f;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.hubel.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The vector elementwise kernels against the plain loops, bit for bit, on odd sizes and ranges. */
+class ElementwiseTest {
+
+  @ParameterizedTest(name = "{0} elements")
+  @ValueSource(ints = {1, 3, 7, 16, 33, 257, 1000})
+  void reluBackwardMatchesThePlainLoop(int size) {
+    assertThat(Kernels.ELEMENTWISE).as("the suite runs with the Vector API").isInstanceOf(VectorElementwise.class);
+    SplittableRandom rng = new SplittableRandom(size);
+    float[] y = new float[size + 5], dy = new float[size + 5], dx = new float[size + 5];
+    for (int i = 0; i < y.length; i++) {
+      // ReLU outputs: zeros, positives and a NaN now and then
+      y[i] = rng.nextInt(10) == 0 ? Float.NaN : Math.max(0f, (float) rng.nextGaussian());
+      dy[i] = (float) rng.nextGaussian();
+      dx[i] = (float) rng.nextGaussian();
+    }
+    for (int from : new int[] {0, 1, 2}) {
+      float[] expected = dx.clone(), actual = dx.clone();
+      new ElementwiseKernel.Plain().reluBackward(y, dy, expected, from, from + size);
+      Kernels.ELEMENTWISE.reluBackward(y, dy, actual, from, from + size);
+      assertThat(actual).as("from %d", from).containsExactly(expected);
+      assertThat(actual[from + size - 1]).as("the last element is reached").isEqualTo(expected[from + size - 1]);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.hubel.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Max pooling's 2x2 fast path against the rule written out plainly: the first maximum in row
+ * order wins, and a NaN wins over everything and the first NaN stays (as PyTorch). The inputs are
+ * full of ties, infinities and NaNs, where selects and branches are easiest to get different.
+ */
+class PoolingTest {
+
+  @ParameterizedTest(name = "{0} planes of {1}x{2}")
+  @CsvSource({"1, 2, 2", "3, 4, 6", "7, 28, 28", "2, 5, 7", "33, 14, 14"})
+  void twoByTwoAtStrideTwoIsTheFirstMaximumWithNaNWinning(int planes, int h, int w) {
+    int ho = h / 2, wo = w / 2;
+    SplittableRandom rng = new SplittableRandom(planes * 1000L + h * 10L + w);
+    float[] palette = {0f, 1f, -1f, 2f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+    for (int trial = 0; trial < 20; trial++) {
+      int off = 3;
+      float[] x = new float[off + planes * h * w];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = trial % 2 == 0 ? palette[rng.nextInt(palette.length)] : (float) rng.nextGaussian();
+      }
+      float[] y = new float[1 + planes * ho * wo];
+      int[] argmax = new int[y.length];
+      Pooling.maxForward(x, off, planes, h, w, 2, 2, 2, 0, ho, wo, y, 1, argmax);
+      for (int p = 0; p < planes; p++) {
+        for (int oy = 0; oy < ho; oy++) {
+          for (int ox = 0; ox < wo; ox++) {
+            int at = -1;
+            for (int dy = 0; dy < 2 && (at < 0 || !Float.isNaN(x[at])); dy++) {
+              for (int dx = 0; dx < 2; dx++) {
+                int i = off + p * h * w + (2 * oy + dy) * w + 2 * ox + dx;
+                if (at < 0 || Float.isNaN(x[i]) || x[i] > x[at]) at = i;
+                if (Float.isNaN(x[at])) break;
+              }
+            }
+            int o = 1 + p * ho * wo + oy * wo + ox;
+            assertThat(argmax[o]).as("winner of plane %d, output (%d, %d), trial %d", p, oy, ox, trial).isEqualTo(at);
+            assertThat(Float.floatToRawIntBits(y[o])).isEqualTo(Float.floatToRawIntBits(x[at]));
+          }
+        }
+      }
+    }
+  }
+}
