@@ -15,8 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>B is packed only when transposed or when m is large: with few rows (most convolutions have
  * M = output channels <= 128) the copy costs more than it saves, so the kernel reads rows of B in
- * place. Columns left over after the last full strip are copied into a zero-padded strip and go
- * through the same tile; rows left over are zero-padded in the A panel and simply not stored.
+ * place. Columns left over after the last full strip go through a one-vector-wide tile, the last
+ * partial vector from a zero-padded copy; rows left over are zero-padded in the A panel and simply
+ * not stored.
  *
  * <p>Vectors live only in locals: a FloatVector stored in a field or array is boxed.
  */
@@ -109,18 +110,59 @@ final class VectorGemm implements GemmKernel {
     }
     int width = nb - fullStrips * NR;
     if (width == 0) return;
-    // The last, narrower strip is copied into a zero-padded one, so that it runs through the same
-    // full tile (masked vector loads and stores are not compiled to plain instructions everywhere).
-    float[] edge = PackedPanels.forThisThread().edgeStrip(kb * NR);
+    // Columns after the last full strip go one vector at a time, read in place; a full-width tile
+    // over a zero-padded strip would spend most of its multiplies on the padding (a 14x14 output
+    // map is 196 columns: three strips of 64 and 4 left over).
     int from = bBase + fullStrips * bStripStep;
+    int cFrom = cBase + fullStrips * NR;
+    int vectors = width / L;
+    for (int v = 0; v < vectors; v++) {
+      for (int r = 0; r < mb; r += MR) {
+        tileOneVector(aPanel, r * kb, bSource, from + v * L, bStride, kb, scratch);
+        storeTile(scratch, c, cFrom + r * ldc + v * L, ldc, Math.min(MR, mb - r), L, overwrite);
+      }
+    }
+    int tail = width - vectors * L;
+    if (tail == 0) return;
+    // The last columns, fewer than a vector, are copied into a zero-padded vector-wide strip
+    // (masked vector loads and stores are not compiled to plain instructions everywhere).
+    float[] edge = PackedPanels.forThisThread().edgeStrip(kb * L);
+    int tailFrom = from + vectors * L;
     for (int p = 0; p < kb; p++) {
-      System.arraycopy(bSource, from + p * bStride, edge, p * NR, width);
-      java.util.Arrays.fill(edge, p * NR + width, (p + 1) * NR, 0f);
+      System.arraycopy(bSource, tailFrom + p * bStride, edge, p * L, tail);
+      java.util.Arrays.fill(edge, p * L + tail, (p + 1) * L, 0f);
     }
     for (int r = 0; r < mb; r += MR) {
-      tile(aPanel, r * kb, edge, 0, NR, kb, scratch);
-      storeTile(scratch, c, cBase + r * ldc + fullStrips * NR, ldc, Math.min(MR, mb - r), width, overwrite);
+      tileOneVector(aPanel, r * kb, edge, 0, L, kb, scratch);
+      storeTile(scratch, c, cFrom + r * ldc + vectors * L, ldc, Math.min(MR, mb - r), tail, overwrite);
     }
+  }
+
+  /**
+   * out[MR x L] = A strip (MR x kb, packed) * B strip (kb x L): the edge of {@link #tile}, one
+   * vector wide, with the same order of operations per element (so edges round as the middle).
+   * Rows of out are NR apart, as {@link #storeTile} reads them.
+   */
+  private static void tileOneVector(float[] aPanel, int aBase, float[] bSource, int bBase, int bStride,
+                                    int kb, float[] out) {
+    FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    int ai = aBase;
+    int bi = bBase;
+    for (int p = 0; p < kb; p++, ai += MR, bi += bStride) {
+      FloatVector b0 = FloatVector.fromArray(S, bSource, bi);
+      c0 = FloatVector.broadcast(S, aPanel[ai]).fma(b0, c0);
+      c1 = FloatVector.broadcast(S, aPanel[ai + 1]).fma(b0, c1);
+      c2 = FloatVector.broadcast(S, aPanel[ai + 2]).fma(b0, c2);
+      c3 = FloatVector.broadcast(S, aPanel[ai + 3]).fma(b0, c3);
+      c4 = FloatVector.broadcast(S, aPanel[ai + 4]).fma(b0, c4);
+      c5 = FloatVector.broadcast(S, aPanel[ai + 5]).fma(b0, c5);
+    }
+    c0.intoArray(out, 0);
+    c1.intoArray(out, NR);
+    c2.intoArray(out, 2 * NR);
+    c3.intoArray(out, 3 * NR);
+    c4.intoArray(out, 4 * NR);
+    c5.intoArray(out, 5 * NR);
   }
 
   /**
