@@ -65,7 +65,8 @@ class AtomicFileTest {
    * The realistic crash: a child JVM saves a 32 MB checkpoint in a loop and is killed (SIGKILL,
    * no shutdown hooks) at a random moment. After each kill the checkpoint must load and hold one
    * whole save, never a mix of two or a truncated one. A .partial file left beside it shows the
-   * kill came mid-write; the test insists that at least one kill did.
+   * kill came mid-write; the test insists that at least one kill did (it aims kills at saves under
+   * way, and a save can still finish first).
    */
   @Test
   void aWriterKilledMidWriteLeavesTheLastCompleteCheckpoint() throws Exception {
@@ -88,7 +89,11 @@ class AtomicFileTest {
           }
         }
         assertThat(savedOne).as("the child completed a save before the kill").isTrue();
-        Thread.sleep(rng.nextInt(20));
+        // The lines read may be stale (the child runs ahead of the pipe), and on a loaded machine
+        // a blind sleep lands in the gaps between saves every time: wait until a save is under way
+        // (its .partial file exists), then kill it a random few milliseconds in.
+        for (long until = System.nanoTime() + 5_000_000_000L; System.nanoTime() < until && !writing(); ) Thread.onSpinWait();
+        Thread.sleep(rng.nextInt(5));
       } finally {
         child.destroyForcibly();
         child.waitFor();
@@ -117,6 +122,10 @@ class AtomicFileTest {
   private static List<String> javaCommand(Path target, int start) {
     return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
         "-cp", System.getProperty("java.class.path"), CheckpointWriterChild.class.getName(), target.toString(), Integer.toString(start));
+  }
+
+  private boolean writing() {
+    return files().stream().anyMatch(f -> f.getFileName().toString().endsWith(".partial"));
   }
 
   private List<Path> files() {
