@@ -46,6 +46,9 @@ class ConvPathsTest {
       "64, 24, 24, 33, 3, 3, 1, 1, 1, 1",
       "64, 24, 24, 33, 3, 3, 1, 1, 1, 3",
       "7, 1, 1, 257, 1, 1, 1, 0, 1, 3",
+      // 32 filters per group and up sum dw transposed: groups must land in their own blocks
+      "8, 9, 9, 64, 3, 3, 1, 1, 2, 2",
+      "6, 5, 5, 96, 1, 1, 1, 0, 3, 3",
   })
   void everyCutMatchesTheDirectConvolution(int c, int h, int w, int filters, int fh, int fw,
                                            int stride, int pad, int groups, int batch) {
