@@ -41,6 +41,17 @@ final class EnsembleCommand implements Runnable {
   @Mixin
   ThreadsOption threads;
 
+  /**
+   * How the table names a member: its file name, or with its folder when the names alone would
+   * not tell members apart (runs all write runs/NAME/model.safetensors).
+   */
+  private String label(Path f) {
+    String name = f.getFileName().toString();
+    long same = files.stream().filter(o -> o.getFileName().toString().equals(name)).count();
+    Path folder = f.toAbsolutePath().getParent();
+    return same > 1 && folder != null && folder.getFileName() != null ? folder.getFileName() + "/" + name : name;
+  }
+
   @Override
   public void run() {
     threads.apply();
@@ -49,7 +60,7 @@ final class EnsembleCommand implements Runnable {
     List<String> labels = new ArrayList<>();
     for (Path f : files) {
       members.add(ModelFile.load(f));
-      labels.add(f.getFileName().toString());
+      labels.add(label(f));
     }
     Ensemble ensemble = Ensemble.of(labels, members);
     Shape input = members.getFirst().inputShape();

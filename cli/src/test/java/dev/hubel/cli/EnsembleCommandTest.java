@@ -58,6 +58,19 @@ class EnsembleCommandTest {
         .containsPattern("the ensemble of 3 (beats|trails|ties with) the best member");
   }
 
+  /** Runs all write runs/NAME/model.safetensors: the table names such members by their folder. */
+  @Test
+  void membersWithTheSameFileNameAreNamedByTheirFolder() throws Exception {
+    Path data = pictures();
+    Files.createDirectories(dir.resolve("s1"));
+    Files.createDirectories(dir.resolve("s2"));
+    Result r = run("ensemble", member("s1/model.safetensors", 8, 1).toString(), member("s2/model.safetensors", 8, 2).toString(),
+        member("other.safetensors", 8, 3).toString(), "--data", data.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("\ns1/model.safetensors  top-1 error ", "\ns2/model.safetensors  top-1 error ",
+        "\nother.safetensors     top-1 error ");
+  }
+
   @Test
   void refusesMembersThatTakeOtherInputs() throws Exception {
     Path data = pictures();
