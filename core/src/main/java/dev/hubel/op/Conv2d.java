@@ -303,9 +303,10 @@ public final class Conv2d implements Op {
           src = col[piece];
           srcOff = 0;
         }
-        // y_ig = w_g . col_ig  =>  dw_g[:, rows]^T += col_ig[rows] . dy_ig^T ; dcol_ig[rows] = (w_g^T)[rows] . dy_ig
-        // Both products take their big operand as A, read in place: written as dw += dy . col^T and
-        // dcol = w^T . dy they had the GEMM pack col (transposed) and w (transposed) for every image.
+        // y_ig = w_g . col_ig  =>  dw_g[:, rows] += dy_ig . col_ig[rows]^T ; dcol_ig[rows] = (w_g^T)[rows] . dy_ig
+        // The GEMM reads A in place and packs a transposed operand: dcol takes the per-pass copy wT
+        // as A (w^T as a transposed A was packed for every image), and from 32 filters per group dw
+        // is summed transposed, col . dy^T, so that the lowering is A and only dy is packed.
         if (dwTransposed) {
           Gemm.sgemm(false, true, rows, fg, hw, src, srcOff, hw, y.grad, dyOff, hw, dwp, tOff + row0 * fg, fg, true);
         } else {
