@@ -15,7 +15,7 @@ import dev.hubel.tensor.Shape;
 
 /**
  * A small VGG-style network for 28x28 grayscale images (Fashion-MNIST, MNIST), the model of
- * RESULTS.md: LeNet-5 tops out near 91% on Fashion-MNIST; this one is meant to pass 93% in a
+ * RESULTS.md: LeNet-5 tops out near 91% on Fashion-MNIST; this one reaches 93% in a
  * dozen epochs on two cores. A first version with a single convolution at 14x14 reached only
  * 91.9% in 12 epochs and still underfit (training accuracy below validation accuracy), so the
  * middle stage has two.
