@@ -126,6 +126,7 @@ class ZooTest {
     Shape small = Shape.chw(3, 64, 64), cifar = Shape.chw(3, 32, 32);
     // the small ones first: they get the kernels compiled by the JIT before the big ones run
     return Stream.of(
+        new Reduced("Fashion-CNN at 32x32x3", () -> FashionCnn.build(10, cifar)),
         new Reduced("ResNet-20", () -> CifarResNet.resnet20(10, cifar)),
         new Reduced("ResNet-32", () -> CifarResNet.resnet32(10, cifar)),
         new Reduced("ResNet-44", () -> CifarResNet.resnet44(10, cifar)),
