@@ -31,15 +31,76 @@ public final class Gemm {
     requireMatrix("a", a, aOff, "lda", lda, transA ? k : m, transA ? m : k);
     requireMatrix("b", b, bOff, "ldb", ldb, transB ? n : k, transB ? k : n);
     requireMatrix("c", c, cOff, "ldc", ldc, m, n);
-    if (m == 0 || n == 0) return;
-    if (k == 0) {
-      if (!accumulate) {
-        for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-      }
-      return;
-    }
+    if (nothingToMultiply(m, n, k, c, cOff, ldc, accumulate)) return;
     Kernels.GEMM.multiply(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
         c, cOff, ldc, accumulate);
+  }
+
+  /**
+   * C[m x n] (+)= A[m x k] * B[k x n], with B gathered: row p of B is the n floats from
+   * {@code b[bRows[bRowsOff + p]]}. A stride-1 convolution multiplies its weights by shifted slices
+   * of the zero-padded image this way, without writing the lowered matrix ({@link ImplicitConv}).
+   *
+   * @throws IllegalArgumentException as {@link #sgemm}, and when a row of B would reach outside b
+   */
+  public static void sgemmGatherB(int m, int n, int k, float[] a, int aOff, int lda,
+                                  float[] b, int[] bRows, int bRowsOff,
+                                  float[] c, int cOff, int ldc, boolean accumulate) {
+    requireNonNegative("m", m);
+    requireNonNegative("n", n);
+    requireNonNegative("k", k);
+    requireMatrix("a", a, aOff, "lda", lda, m, k);
+    requireRows("b", b, bRows, bRowsOff, k, n);
+    requireMatrix("c", c, cOff, "ldc", ldc, m, n);
+    if (nothingToMultiply(m, n, k, c, cOff, ldc, accumulate)) return;
+    Kernels.GEMM.multiplyGatherB(m, n, k, a, aOff, lda, b, bRows, bRowsOff, c, cOff, ldc, accumulate);
+  }
+
+  /**
+   * C[m x n] (+)= A[m x k] * B^T, with A gathered (row i of A is the k floats from
+   * {@code a[aRows[aRowsOff + i]]}) and B stored n x k: a stride-1 convolution's weight gradient.
+   *
+   * @throws IllegalArgumentException as {@link #sgemm}, and when a row of A would reach outside a
+   */
+  public static void sgemmGatherA(int m, int n, int k, float[] a, int[] aRows, int aRowsOff,
+                                  float[] b, int bOff, int ldb,
+                                  float[] c, int cOff, int ldc, boolean accumulate) {
+    requireNonNegative("m", m);
+    requireNonNegative("n", n);
+    requireNonNegative("k", k);
+    requireRows("a", a, aRows, aRowsOff, m, k);
+    requireMatrix("b", b, bOff, "ldb", ldb, n, k);
+    requireMatrix("c", c, cOff, "ldc", ldc, m, n);
+    if (nothingToMultiply(m, n, k, c, cOff, ldc, accumulate)) return;
+    Kernels.GEMM.multiplyGatherA(m, n, k, a, aRows, aRowsOff, b, bOff, ldb, c, cOff, ldc, accumulate);
+  }
+
+  /** Checks that {@code rows} rows of {@code cols} floats, starting where the table says, lie inside the array. */
+  private static void requireRows(String name, float[] array, int[] table, int tableOff, int rows, int cols) {
+    if (array == null) throw new IllegalArgumentException(name + " must not be null");
+    if (table == null) throw new IllegalArgumentException(name + "Rows must not be null");
+    if (tableOff < 0 || tableOff + (long) rows > table.length) {
+      throw new IllegalArgumentException(name + "Rows holds " + table.length + " row starts; " + rows
+          + " rows from " + name + "RowsOff=" + tableOff + " need length >= " + (tableOff + (long) rows));
+    }
+    if (cols == 0) return;
+    for (int r = 0; r < rows; r++) {
+      int start = table[tableOff + r];
+      if (start < 0 || start + (long) cols > array.length) {
+        throw new IllegalArgumentException("row " + r + " of " + name + " starts at " + start + " and needs "
+            + cols + " floats, but " + name + " has length " + array.length);
+      }
+    }
+  }
+
+  /** Handles an empty product (C untouched, or cleared when k = 0 and not accumulating); true if it was one. */
+  private static boolean nothingToMultiply(int m, int n, int k, float[] c, int cOff, int ldc, boolean accumulate) {
+    if (m == 0 || n == 0) return true;
+    if (k != 0) return false;
+    if (!accumulate) {
+      for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+    }
+    return true;
   }
 
   private static void requireNonNegative(String name, int value) {

@@ -13,6 +13,23 @@ interface GemmKernel {
                 float[] b, int bOff, int ldb,
                 float[] c, int cOff, int ldc, boolean accumulate);
 
+  /**
+   * C = A * B (or +=), where A is m x k row-major and B (k x n) is gathered: row p of B is
+   * {@code b[bRows[bRowsOff + p]] .. + n}. A stride-1 convolution reads its input this way, each row
+   * of B a shifted slice of the zero-padded image, with no lowered copy (see {@link ImplicitConv}).
+   */
+  void multiplyGatherB(int m, int n, int k, float[] a, int aOff, int lda,
+                       float[] b, int[] bRows, int bRowsOff,
+                       float[] c, int cOff, int ldc, boolean accumulate);
+
+  /**
+   * C = A * B^T (or +=), where A (m x k) is gathered, row i of A being {@code a[aRows[aRowsOff + i]] .. + k},
+   * and B is stored n x k row-major: a stride-1 convolution's weight gradient, summed transposed.
+   */
+  void multiplyGatherA(int m, int n, int k, float[] a, int[] aRows, int aRowsOff,
+                       float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean accumulate);
+
   /** The width of the vectors it computes with, in bits; 0 for plain Java. */
   default int vectorBits() {
     return 0;

@@ -87,4 +87,30 @@ final class PackedPanels {
       }
     }
   }
+
+  /** Packs A rows ic .. ic+mb (row i at {@code a[aRows[aRowsOff + i]]}), columns pc .. pc+kb, into strips of mr rows. */
+  static void packGatheredA(float[] a, int[] aRows, int aRowsOff, int pc, int mb, int kb, int mr, float[] panel) {
+    for (int strip = 0; strip * mr < mb; strip++) {
+      int base = strip * kb * mr;
+      for (int r = 0; r < mr; r++) {
+        int i = strip * mr + r;
+        if (i >= mb) {
+          for (int p = 0; p < kb; p++) panel[base + p * mr + r] = 0f;
+        } else {
+          int src = aRows[aRowsOff + i] + pc;
+          for (int p = 0; p < kb; p++) panel[base + p * mr + r] = a[src + p];
+        }
+      }
+    }
+  }
+
+  /** Packs rows 0 .. kb of a gathered B (row p at {@code b[bRows[bRowsOff + p]]}), columns jc .. jc+nb, into strips of nr columns. */
+  static void packGatheredB(float[] b, int[] bRows, int bRowsOff, int jc, int kb, int nb, int nr, float[] panel) {
+    for (int strip = 0; strip * nr < nb; strip++) {
+      int base = strip * kb * nr;
+      int j0 = jc + strip * nr;
+      int width = Math.min(nr, nb - strip * nr);
+      for (int p = 0; p < kb; p++) System.arraycopy(b, bRows[bRowsOff + p] + j0, panel, base + p * nr, width);
+    }
+  }
 }

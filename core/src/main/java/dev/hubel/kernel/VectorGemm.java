@@ -65,11 +65,36 @@ final class VectorGemm implements GemmKernel {
                        float[] a, int aOff, int lda,
                        float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, boolean accumulate) {
-    PackedPanels panels = PackedPanels.forThisThread();
     if (transB && !transA && (m <= 4 || m <= DOT_MAX_M && k >= DOT_MIN_K)) {
-      dotRows(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, panels.tile(MR * NR));
+      dotRows(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, PackedPanels.forThisThread().tile(MR * NR));
       return;
     }
+    blocked(transA, transB, m, n, k, a, aOff, lda, null, 0, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate);
+  }
+
+  @Override
+  public void multiplyGatherB(int m, int n, int k, float[] a, int aOff, int lda,
+                              float[] b, int[] bRows, int bRowsOff,
+                              float[] c, int cOff, int ldc, boolean accumulate) {
+    blocked(false, false, m, n, k, a, aOff, lda, null, 0, b, 0, 0, bRows, bRowsOff, c, cOff, ldc, accumulate);
+  }
+
+  @Override
+  public void multiplyGatherA(int m, int n, int k, float[] a, int[] aRows, int aRowsOff,
+                              float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc, boolean accumulate) {
+    blocked(false, true, m, n, k, a, 0, 0, aRows, aRowsOff, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate);
+  }
+
+  /**
+   * The blocked product. A row of A is {@code a[aOff + i*lda ..]}, or {@code a[aRows[aRowsOff + i] ..]}
+   * when aRows is given; likewise a row of (untransposed) B with bRows.
+   */
+  private static void blocked(boolean transA, boolean transB, int m, int n, int k,
+                              float[] a, int aOff, int lda, int[] aRows, int aRowsOff,
+                              float[] b, int bOff, int ldb, int[] bRows, int bRowsOff,
+                              float[] c, int cOff, int ldc, boolean accumulate) {
+    PackedPanels panels = PackedPanels.forThisThread();
     boolean packB = transB || m >= PACK_B_MIN_M;
     for (int jc = 0; jc < n; jc += NC) {
       int nb = Math.min(NC, n - jc);
@@ -80,28 +105,41 @@ final class VectorGemm implements GemmKernel {
         int bBase = bOff + pc * ldb + jc;
         int bStride = ldb;
         int bStripStep = NR;
+        int[] gather = bRows;
         if (packB) {
           bSource = panels.bPanel(roundUp(nb, NR) * kb);
-          PackedPanels.packB(transB, b, bOff, ldb, pc, jc, kb, nb, NR, bSource);
+          if (bRows != null) {
+            PackedPanels.packGatheredB(b, bRows, bRowsOff + pc, jc, kb, nb, NR, bSource);
+          } else {
+            PackedPanels.packB(transB, b, bOff, ldb, pc, jc, kb, nb, NR, bSource);
+          }
           bBase = 0;
           bStride = NR;
           bStripStep = kb * NR;
+          gather = null;
+        } else if (bRows != null) {
+          bBase = jc;
         }
+        int gatherOff = bRowsOff + pc;
         for (int ic = 0; ic < m; ic += MC) {
           int mb = Math.min(MC, m - ic);
           int inPlace = transA ? 0 : mb - mb % MR;
           if (inPlace > 0) {
             // A's rows are read where they are (6 streams along k), as packing them cost as much as
             // a tenth of a convolution's time: a layer's weights were copied again for every image
-            multiplyBlock(a, aOff + ic * lda + pc, lda, 1, MR * lda, inPlace, kb, bSource, bBase, bStride, bStripStep, nb,
+            multiplyBlock(a, aOff + ic * lda + pc, lda, 1, MR * lda, aRows, aRowsOff + ic, pc, inPlace, kb, bSource, bBase, bStride, bStripStep, gather, gatherOff, nb,
                 c, cOff + ic * ldc + jc, ldc, overwrite, panels.tile(MR * NR));
           }
           if (inPlace < mb) {
             int rows = mb - inPlace;
             float[] aPanel = panels.aPanel(roundUp(rows, MR) * kb);
-            PackedPanels.packA(transA, a, aOff, lda, ic + inPlace, pc, rows, kb, MR, aPanel);
-            multiplyBlock(aPanel, 0, 1, MR, MR * kb, rows, kb, bSource, bBase, bStride, bStripStep, nb,
-                c, cOff + (ic + inPlace) * ldc + jc, ldc, overwrite, panels.tile(MR * NR));
+            if (aRows != null) {
+              PackedPanels.packGatheredA(a, aRows, aRowsOff + ic + inPlace, pc, rows, kb, MR, aPanel);
+            } else {
+              PackedPanels.packA(transA, a, aOff, lda, ic + inPlace, pc, rows, kb, MR, aPanel);
+            }
+            multiplyBlock(aPanel, 0, 1, MR, MR * kb, null, 0, 0, rows, kb, bSource, bBase, bStride, bStripStep,
+                gather, gatherOff, nb, c, cOff + (ic + inPlace) * ldc + jc, ldc, overwrite, panels.tile(MR * NR));
           }
         }
       }
@@ -111,18 +149,34 @@ final class VectorGemm implements GemmKernel {
   /**
    * One block of A (mb x kb) times one block of B (kb x nb) into C. Element (i, p) of the A block
    * is {@code aSrc[aBase + (i / MR) * aGroup + (i % MR) * aRow + p * aStep]}: packed, aRow = 1
-   * and aStep = MR; in place, aRow = lda and aStep = 1 (then mb is a multiple of MR). Strip s of B
-   * starts at {@code bBase + s*bStripStep} and its rows are {@code bStride} apart.
+   * and aStep = MR; in place, aRow = lda and aStep = 1 (then mb is a multiple of MR); gathered
+   * (aRows given), {@code aSrc[aRows[aRowsOff + i] + aCol + p]}. Strip s of B starts at
+   * {@code bBase + s*bStripStep} and its rows are {@code bStride} apart; gathered (bRows given),
+   * row p of the block is {@code bSource[bRows[bRowsOff + p] + bBase ..]} and strips are NR apart.
    */
-  private static void multiplyBlock(float[] aSrc, int aBase, int aRow, int aStep, int aGroup, int mb, int kb,
-                                    float[] bSource, int bBase, int bStride, int bStripStep, int nb,
+  private static void multiplyBlock(float[] aSrc, int aBase, int aRow, int aStep, int aGroup,
+                                    int[] aRows, int aRowsOff, int aCol, int mb, int kb,
+                                    float[] bSource, int bBase, int bStride, int bStripStep,
+                                    int[] bRows, int bRowsOff, int nb,
                                     float[] c, int cBase, int ldc, boolean overwrite,
                                     float[] scratch) {
     int fullStrips = nb / NR;
     for (int s = 0; s < fullStrips; s++) {
       int bStrip = bBase + s * bStripStep;
       for (int r = 0; r < mb; r += MR) {
-        tile(aSrc, aBase + r / MR * aGroup, aRow, aStep, bSource, bStrip, bStride, kb, scratch);
+        int a0, a1, a2, a3, a4, a5;
+        if (aRows != null) {
+          int at = aRowsOff + r;
+          a0 = aRows[at] + aCol; a1 = aRows[at + 1] + aCol; a2 = aRows[at + 2] + aCol;
+          a3 = aRows[at + 3] + aCol; a4 = aRows[at + 4] + aCol; a5 = aRows[at + 5] + aCol;
+        } else {
+          a0 = aBase + r / MR * aGroup; a1 = a0 + aRow; a2 = a1 + aRow; a3 = a2 + aRow; a4 = a3 + aRow; a5 = a4 + aRow;
+        }
+        if (bRows != null) {
+          tileGathered(aSrc, a0, a1, a2, a3, a4, a5, aStep, bSource, bRows, bRowsOff, bStrip, kb, scratch);
+        } else {
+          tile(aSrc, a0, a1, a2, a3, a4, a5, aStep, bSource, bStrip, bStride, kb, scratch);
+        }
         storeTile(scratch, c, cBase + r * ldc + s * NR, ldc, Math.min(MR, mb - r), NR, overwrite);
       }
     }
@@ -134,47 +188,83 @@ final class VectorGemm implements GemmKernel {
     int from = bBase + fullStrips * bStripStep;
     int cFrom = cBase + fullStrips * NR;
     int vectors = width / L;
-    for (int v = 0; v < vectors; v++) {
-      for (int r = 0; r < mb; r += MR) {
-        tileOneVector(aSrc, aBase + r / MR * aGroup, aRow, aStep, bSource, from + v * L, bStride, kb, scratch);
-        storeTile(scratch, c, cFrom + r * ldc + v * L, ldc, Math.min(MR, mb - r), L, overwrite);
+    int tail = width - vectors * L;
+    float[] edge = null;
+    if (tail > 0) {
+      // The last columns, fewer than a vector, are copied into a zero-padded vector-wide strip
+      // (masked vector loads and stores are not compiled to plain instructions everywhere).
+      edge = PackedPanels.forThisThread().edgeStrip(kb * L);
+      int tailFrom = from + vectors * L;
+      for (int p = 0; p < kb; p++) {
+        int src = bRows != null ? bRows[bRowsOff + p] + tailFrom : tailFrom + p * bStride;
+        System.arraycopy(bSource, src, edge, p * L, tail);
+        java.util.Arrays.fill(edge, p * L + tail, (p + 1) * L, 0f);
       }
     }
-    int tail = width - vectors * L;
-    if (tail == 0) return;
-    // The last columns, fewer than a vector, are copied into a zero-padded vector-wide strip
-    // (masked vector loads and stores are not compiled to plain instructions everywhere).
-    float[] edge = PackedPanels.forThisThread().edgeStrip(kb * L);
-    int tailFrom = from + vectors * L;
-    for (int p = 0; p < kb; p++) {
-      System.arraycopy(bSource, tailFrom + p * bStride, edge, p * L, tail);
-      java.util.Arrays.fill(edge, p * L + tail, (p + 1) * L, 0f);
-    }
     for (int r = 0; r < mb; r += MR) {
-      tileOneVector(aSrc, aBase + r / MR * aGroup, aRow, aStep, edge, 0, L, kb, scratch);
-      storeTile(scratch, c, cFrom + r * ldc + vectors * L, ldc, Math.min(MR, mb - r), tail, overwrite);
+      int a0, a1, a2, a3, a4, a5;
+      if (aRows != null) {
+        int at = aRowsOff + r;
+        a0 = aRows[at] + aCol; a1 = aRows[at + 1] + aCol; a2 = aRows[at + 2] + aCol;
+        a3 = aRows[at + 3] + aCol; a4 = aRows[at + 4] + aCol; a5 = aRows[at + 5] + aCol;
+      } else {
+        a0 = aBase + r / MR * aGroup; a1 = a0 + aRow; a2 = a1 + aRow; a3 = a2 + aRow; a4 = a3 + aRow; a5 = a4 + aRow;
+      }
+      int rows = Math.min(MR, mb - r);
+      for (int v = 0; v < vectors; v++) {
+        if (bRows != null) {
+          tileOneVectorGathered(aSrc, a0, a1, a2, a3, a4, a5, aStep, bSource, bRows, bRowsOff, from + v * L, kb, scratch);
+        } else {
+          tileOneVector(aSrc, a0, a1, a2, a3, a4, a5, aStep, bSource, from + v * L, bStride, kb, scratch);
+        }
+        storeTile(scratch, c, cFrom + r * ldc + v * L, ldc, rows, L, overwrite);
+      }
+      if (tail > 0) {
+        tileOneVector(aSrc, a0, a1, a2, a3, a4, a5, aStep, edge, 0, L, kb, scratch);
+        storeTile(scratch, c, cFrom + r * ldc + vectors * L, ldc, rows, tail, overwrite);
+      }
     }
   }
 
   /**
-   * out[MR x L] = A strip (MR x kb, packed) * B strip (kb x L): the edge of {@link #tile}, one
+   * out[MR x L] = A strip (MR x kb) * B strip (kb x L): the edge of {@link #tile}, one
    * vector wide, with the same order of operations per element (so edges round as the middle).
-   * Rows of out are NR apart, as {@link #storeTile} reads them.
+   * Row r of the A strip at step p is {@code a[a_r + p * aStep]}. Rows of out are NR apart, as
+   * {@link #storeTile} reads them.
    */
-  private static void tileOneVector(float[] a, int aBase, int aRow, int aStep, float[] bSource, int bBase, int bStride,
-                                    int kb, float[] out) {
+  private static void tileOneVector(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int aStep,
+                                    float[] bSource, int bBase, int bStride, int kb, float[] out) {
     FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-    int r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
-    int ai = aBase;
     int bi = bBase;
-    for (int p = 0; p < kb; p++, ai += aStep, bi += bStride) {
+    for (int p = 0, o = 0; p < kb; p++, o += aStep, bi += bStride) {
       FloatVector b0 = FloatVector.fromArray(S, bSource, bi);
-      c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
-      c1 = FloatVector.broadcast(S, a[ai + aRow]).fma(b0, c1);
-      c2 = FloatVector.broadcast(S, a[ai + r2]).fma(b0, c2);
-      c3 = FloatVector.broadcast(S, a[ai + r3]).fma(b0, c3);
-      c4 = FloatVector.broadcast(S, a[ai + r4]).fma(b0, c4);
-      c5 = FloatVector.broadcast(S, a[ai + r5]).fma(b0, c5);
+      c0 = FloatVector.broadcast(S, a[a0 + o]).fma(b0, c0);
+      c1 = FloatVector.broadcast(S, a[a1 + o]).fma(b0, c1);
+      c2 = FloatVector.broadcast(S, a[a2 + o]).fma(b0, c2);
+      c3 = FloatVector.broadcast(S, a[a3 + o]).fma(b0, c3);
+      c4 = FloatVector.broadcast(S, a[a4 + o]).fma(b0, c4);
+      c5 = FloatVector.broadcast(S, a[a5 + o]).fma(b0, c5);
+    }
+    c0.intoArray(out, 0);
+    c1.intoArray(out, NR);
+    c2.intoArray(out, 2 * NR);
+    c3.intoArray(out, 3 * NR);
+    c4.intoArray(out, 4 * NR);
+    c5.intoArray(out, 5 * NR);
+  }
+
+  /** {@link #tileOneVector} with B gathered: row p of B is {@code bSource[bRows[bRowsOff + p] + col ..]}. */
+  private static void tileOneVectorGathered(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int aStep,
+                                            float[] bSource, int[] bRows, int bRowsOff, int col, int kb, float[] out) {
+    FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    for (int p = 0, o = 0; p < kb; p++, o += aStep) {
+      FloatVector b0 = FloatVector.fromArray(S, bSource, bRows[bRowsOff + p] + col);
+      c0 = FloatVector.broadcast(S, a[a0 + o]).fma(b0, c0);
+      c1 = FloatVector.broadcast(S, a[a1 + o]).fma(b0, c1);
+      c2 = FloatVector.broadcast(S, a[a2 + o]).fma(b0, c2);
+      c3 = FloatVector.broadcast(S, a[a3 + o]).fma(b0, c3);
+      c4 = FloatVector.broadcast(S, a[a4 + o]).fma(b0, c4);
+      c5 = FloatVector.broadcast(S, a[a5 + o]).fma(b0, c5);
     }
     c0.intoArray(out, 0);
     c1.intoArray(out, NR);
@@ -240,35 +330,81 @@ final class VectorGemm implements GemmKernel {
 
   /**
    * out[MR x NR] = A strip (MR x kb) * B strip (kb x NR); 24 accumulators. Row r of the A strip
-   * at step p is {@code a[aBase + r * aRow + p * aStep]} (packed: aRow 1, aStep MR).
+   * at step p is {@code a[a_r + p * aStep]} (packed: a_r = base + r, aStep MR; in place, aStep 1).
    */
-  private static void tile(float[] a, int aBase, int aRow, int aStep, float[] bSource, int bBase, int bStride,
-                           int kb, float[] out) {
+  private static void tile(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int aStep,
+                           float[] bSource, int bBase, int bStride, int kb, float[] out) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
     FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
     FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
     FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
     FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
     FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
-    int r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
-    int ai = aBase;
     int bi = bBase;
-    for (int p = 0; p < kb; p++, ai += aStep, bi += bStride) {
+    for (int p = 0, o = 0; p < kb; p++, o += aStep, bi += bStride) {
       FloatVector b0 = FloatVector.fromArray(S, bSource, bi);
       FloatVector b1 = FloatVector.fromArray(S, bSource, bi + L);
       FloatVector b2 = FloatVector.fromArray(S, bSource, bi + 2 * L);
       FloatVector b3 = FloatVector.fromArray(S, bSource, bi + 3 * L);
-      FloatVector av = FloatVector.broadcast(S, a[ai]);
+      FloatVector av = FloatVector.broadcast(S, a[a0 + o]);
       c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
-      av = FloatVector.broadcast(S, a[ai + aRow]);
+      av = FloatVector.broadcast(S, a[a1 + o]);
       c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
-      av = FloatVector.broadcast(S, a[ai + r2]);
+      av = FloatVector.broadcast(S, a[a2 + o]);
       c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
-      av = FloatVector.broadcast(S, a[ai + r3]);
+      av = FloatVector.broadcast(S, a[a3 + o]);
       c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
-      av = FloatVector.broadcast(S, a[ai + r4]);
+      av = FloatVector.broadcast(S, a[a4 + o]);
       c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
-      av = FloatVector.broadcast(S, a[ai + r5]);
+      av = FloatVector.broadcast(S, a[a5 + o]);
+      c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
+    }
+    // Written out to a scratch tile, then added to C by a separate small loop: storing straight
+    // into C row by row made this method too big for C2 to inline the helpers, and a vector
+    // passed to a method that is not inlined is boxed.
+    c00.intoArray(out, 0); c01.intoArray(out, L); c02.intoArray(out, 2 * L); c03.intoArray(out, 3 * L);
+    c10.intoArray(out, NR); c11.intoArray(out, NR + L);
+    c12.intoArray(out, NR + 2 * L); c13.intoArray(out, NR + 3 * L);
+    c20.intoArray(out, 2 * NR); c21.intoArray(out, 2 * NR + L);
+    c22.intoArray(out, 2 * NR + 2 * L); c23.intoArray(out, 2 * NR + 3 * L);
+    c30.intoArray(out, 3 * NR); c31.intoArray(out, 3 * NR + L);
+    c32.intoArray(out, 3 * NR + 2 * L); c33.intoArray(out, 3 * NR + 3 * L);
+    c40.intoArray(out, 4 * NR); c41.intoArray(out, 4 * NR + L);
+    c42.intoArray(out, 4 * NR + 2 * L); c43.intoArray(out, 4 * NR + 3 * L);
+    c50.intoArray(out, 5 * NR); c51.intoArray(out, 5 * NR + L);
+    c52.intoArray(out, 5 * NR + 2 * L); c53.intoArray(out, 5 * NR + 3 * L);
+  }
+
+  /**
+   * {@link #tile} with B gathered: row p of B is {@code bSource[bRows[bRowsOff + p] + col ..]}.
+   * A copy of the micro-kernel rather than a table in the one kernel: the strided path (every
+   * product but a stride-1 convolution's) then keeps its loop free of the table's load.
+   */
+  private static void tileGathered(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int aStep,
+                           float[] bSource, int[] bRows, int bRowsOff, int col, int kb, float[] out) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+    FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+    FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+    for (int p = 0, o = 0; p < kb; p++, o += aStep) {
+      int bi = bRows[bRowsOff + p] + col;
+      FloatVector b0 = FloatVector.fromArray(S, bSource, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bSource, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, bSource, bi + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(S, bSource, bi + 3 * L);
+      FloatVector av = FloatVector.broadcast(S, a[a0 + o]);
+      c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+      av = FloatVector.broadcast(S, a[a1 + o]);
+      c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+      av = FloatVector.broadcast(S, a[a2 + o]);
+      c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+      av = FloatVector.broadcast(S, a[a3 + o]);
+      c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
+      av = FloatVector.broadcast(S, a[a4 + o]);
+      c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
+      av = FloatVector.broadcast(S, a[a5 + o]);
       c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
     }
     // Written out to a scratch tile, then added to C by a separate small loop: storing straight

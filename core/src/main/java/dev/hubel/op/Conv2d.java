@@ -5,6 +5,7 @@ import static dev.hubel.kernel.WorkerPool.splitStart;
 import dev.hubel.kernel.Elementwise;
 import dev.hubel.kernel.Gemm;
 import dev.hubel.kernel.Im2col;
+import dev.hubel.kernel.ImplicitConv;
 import dev.hubel.kernel.ThreadScratch;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.tensor.Param;
@@ -30,7 +31,10 @@ import java.util.List;
  *
  * Each image (and group) is lowered with im2col to col (C/G*Fh*Fw, Ho*Wo) and multiplied:
  * y_g = w_g . col_g + b_g. A 1x1 filter at stride 1 without padding needs no lowering: the image
- * already is col.
+ * already is col. Other stride-1 convolutions with at least {@value Compiled#IMPLICIT_MIN_FILTERS}
+ * filters per group are implicit GEMMs ({@link ImplicitConv}): the product reads shifted slices
+ * of the zero-padded image instead of a lowered copy, unless the thrown-away columns of the
+ * padded grid would cost more than the copy saves.
  */
 public final class Conv2d implements Op {
   private final String layer;
@@ -143,6 +147,26 @@ public final class Conv2d implements Op {
     /** Floats of lowered columns per forward block: about half of a core's L2. */
     private static final int COLUMN_BLOCK_FLOATS = 1 << 17;
     private static final int MIN_BLOCK_POSITIONS = 128;
+    /**
+     * Fewest filters per group for the implicit GEMM. Its weight gradient is always summed
+     * transposed (k x filters), which wastes most of a register tile below one vector of filters.
+     */
+    static final int IMPLICIT_MIN_FILTERS = 16;
+    /**
+     * Most filters per group for the implicit GEMM. With more, each lowered column feeds so many
+     * rows of the product that lowering it is cheap, the GEMM packs B anyway, and the grid's
+     * thrown-away columns cost more than the copy saves (AlphaGo's 192 filters at 19x19 ran 0.9x).
+     */
+    static final int IMPLICIT_MAX_FILTERS = 128;
+    /**
+     * Most floats in one group's padded image for the implicit GEMM. Larger images measured
+     * slower than lowering (ResNet-50's 56x56x64 at batch 1 0.9x, VGG-16 no better): the tile's
+     * rows of B then jump across a slab that no longer stays close in cache. Not investigated
+     * further; small maps are where lowering cost most anyway.
+     */
+    private static final int IMPLICIT_MAX_IMAGE_FLOATS = 1 << 16;
+    /** Most extra grid columns the implicit GEMM may compute, as a fraction of the kept ones (7x7 with pad 1: 2/7). */
+    private static final double IMPLICIT_MAX_WASTE = 0.3;
 
     private final Tensor x, y;
     private final Param w, b;  // b: null without bias
@@ -154,6 +178,7 @@ public final class Conv2d implements Op {
     private final int k = cg * fh * fw;       // rows of col, columns of w
     private final int hw = ho * wo;           // columns of col
     private final boolean lowered;            // false for 1x1, stride 1, pad 0: the image is col
+    private final boolean implicit;           // stride 1: the product reads the padded image through row tables
     private final int block, blocks;          // forward: output positions per block, blocks per image
     private final float[][] col, dcol;        // per piece: (k, hw), made by the first backward pass
     private final float[][] dw, db;           // per piece partial sums, reduced in piece order
@@ -162,8 +187,18 @@ public final class Conv2d implements Op {
      * lowering in place and packs only dy. With few filters the output is narrower than one
      * register tile and dy . col^T (packing the lowering) measured faster (LeNet-5).
      */
-    private final boolean dwTransposed = fg >= 32;
+    private final boolean dwTransposed;
     private final float[] wT;                 // per group, w_g transposed (k x fg), made once per backward pass
+    // The implicit GEMM (see ImplicitConv). Forward: a unit pads its block of rows into a slab
+    // (planes of slabPlane floats, width wp) and computes a grid of blockRows x wp per filter.
+    private final int wp, blockRows, slabPlane;
+    private final int[] slabRows;
+    // Backward: dw reads whole padded planes (planeX apart) against dy on the grid; dx is the
+    // convolution of dy padded by (padDy, padDyW) into planes of width wpDy, with wFlip's weights.
+    private final int planeX, padDy, padDyW, wpDy, planeDy, kDy;
+    private final int[] xRows, dyRows;
+    private final float[] wFlip;
+    private final float[][] xPad, dyGrid, dyPad, dxGrid;  // per piece, made by the first backward pass
     private final WorkerPool.Task forwardTask = this::forwardPiece;
     private final WorkerPool.Task backwardTask = this::backwardPiece;
     private int n, units, filterBlocks, channelBlocks;
@@ -176,13 +211,36 @@ public final class Conv2d implements Op {
       this.pool = pool;
       this.pieces = pool.threads();
       this.lowered = !(fh == 1 && fw == 1 && stride == 1 && pad == 0 && padW == 0);
+      this.wp = wIn + 2 * padW;
+      this.implicit = lowered && stride == 1 && pad <= fh - 1 && padW <= fw - 1 && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS
+          && wp - wo <= IMPLICIT_MAX_WASTE * wo && (long) cg * (h + 2 * pad) * wp <= IMPLICIT_MAX_IMAGE_FLOATS;
+      this.dwTransposed = implicit || fg >= 32;
       int target = Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / 64 * 64);
+      // An implicit block's slab of padded rows is Fh*Fw times smaller than the lowered block, so
+      // it may span more rows: as many as fill the same cache, and at least `target` columns.
+      int rowsPerBlock = Math.max((target + wp - 1) / wp, COLUMN_BLOCK_FLOATS / (cg * wp) - (fh - 1));
+      this.blockRows = ho <= rowsPerBlock + rowsPerBlock / 2 ? ho : rowsPerBlock;
       this.block = hw <= target + target / 2 ? hw : target;
-      this.blocks = (hw + block - 1) / block;
+      this.blocks = implicit ? (ho + blockRows - 1) / blockRows : (hw + block - 1) / block;
+      this.slabPlane = ImplicitConv.planeSize(blockRows + fh - 1, wp, fw);
+      this.slabRows = implicit ? ImplicitConv.rowStarts(cg, fh, fw, slabPlane, wp) : null;
+      this.planeX = ImplicitConv.planeSize(h + 2 * pad, wp, fw);
+      this.padDy = fh - 1 - pad;
+      this.padDyW = fw - 1 - padW;
+      this.wpDy = wo + 2 * padDyW;
+      this.planeDy = ImplicitConv.planeSize(ho + 2 * padDy, wpDy, fw);
+      this.kDy = fg * fh * fw;
+      this.xRows = implicit ? ImplicitConv.rowStarts(cg, fh, fw, planeX, wp) : null;
+      this.dyRows = implicit ? ImplicitConv.rowStarts(fg, fh, fw, planeDy, wpDy) : null;
       this.col = new float[pieces][];
       this.dcol = new float[pieces][];
+      this.xPad = new float[pieces][];
+      this.dyGrid = new float[pieces][];
+      this.dyPad = new float[pieces][];
+      this.dxGrid = new float[pieces][];
       this.dw = new float[pieces][w.size()];
-      this.wT = new float[w.size()];
+      this.wT = implicit ? null : new float[w.size()];
+      this.wFlip = implicit ? new float[w.size()] : null;
       this.db = new float[pieces][b == null ? 0 : b.size()];
     }
 
@@ -216,6 +274,10 @@ public final class Conv2d implements Op {
       int g = rest % groups, i = rest / groups;
       int p0 = blk * block, p1 = Math.min(hw, p0 + block);
       int f0 = g * fg + splitStart(fb, filterBlocks, fg), f1 = g * fg + splitStart(fb + 1, filterBlocks, fg);
+      if (implicit) {
+        forwardImplicit(i, g, blk, f0, f1);
+        return;
+      }
       float[] src = x.value;
       int srcOff = groupStart(i, g) + p0, ldb = hw;
       if (lowered) {
@@ -238,12 +300,25 @@ public final class Conv2d implements Op {
       }
     }
 
+    /** Output rows of block blk, filters f0..f1 of image i, as an implicit GEMM over the padded rows they read. */
+    private void forwardImplicit(int i, int g, int blk, int f0, int f1) {
+      int oy0 = blk * blockRows, rowsOut = Math.min(ho, oy0 + blockRows) - oy0, q = rowsOut * wp;
+      float[] s = ThreadScratch.floats(cg * slabPlane + fg * blockRows * wp);
+      int gridOff = cg * slabPlane;
+      ImplicitConv.padRows(x.value, groupStart(i, g), cg, h, wIn, pad, padW, fw, oy0, rowsOut + fh - 1, s, 0, slabPlane);
+      // grid[f0..f1, q] = w[f0..f1] . B, row (c, ky, kx) of B being the slab's plane c from ky*wp + kx
+      Gemm.sgemmGatherB(f1 - f0, q, k, w.value(), f0 * k, k, s, slabRows, 0, s, gridOff, q, false);
+      ImplicitConv.gridToImage(s, gridOff, q, f1 - f0, rowsOut, wp, wo, y.value, i * filters * hw + f0 * hw + oy0 * wo, hw,
+          b == null ? null : b.value(), f0, false);
+    }
+
     @Override
     public void backward(int n) {
       this.n = n;
       this.channelBlocks = cutsFor(n * groups, cg);
       this.units = n * groups * channelBlocks;
-      if (x.grad != null) transposePerGroup(w.value(), wT);
+      if (x.grad != null && implicit) ImplicitConv.flipTranspose(w.value(), groups, fg, cg, fh, fw, wFlip);
+      if (x.grad != null && !implicit) transposePerGroup(w.value(), wT);
       pool.run(pieces, backwardTask);
       for (int p = 0; p < pieces; p++) {
         addWeightGradient(dw[p], w.grad());
@@ -280,8 +355,16 @@ public final class Conv2d implements Op {
       float[] dwp = dw[piece], dbp = db[piece];
       java.util.Arrays.fill(dwp, 0f);
       java.util.Arrays.fill(dbp, 0f);
-      if (lowered && col[piece] == null) col[piece] = new float[k * hw];
-      if (lowered && x.grad != null && dcol[piece] == null) dcol[piece] = new float[k * hw];
+      if (implicit && xPad[piece] == null) {
+        xPad[piece] = new float[cg * planeX];
+        dyGrid[piece] = new float[fg * ho * wp];
+      }
+      if (implicit && x.grad != null && dyPad[piece] == null) {
+        dyPad[piece] = new float[fg * planeDy];
+        dxGrid[piece] = new float[cg * h * wpDy];
+      }
+      if (lowered && !implicit && col[piece] == null) col[piece] = new float[k * hw];
+      if (lowered && !implicit && x.grad != null && dcol[piece] == null) dcol[piece] = new float[k * hw];
       for (int u = splitStart(piece, pieces, units); u < splitStart(piece + 1, pieces, units); u++) {
         int cb = u % channelBlocks, rest = u / channelBlocks;
         int g = rest % groups, i = rest / groups;
@@ -296,6 +379,10 @@ public final class Conv2d implements Op {
           }
         }
         int rows = (c1 - c0) * fh * fw, row0 = c0 * fh * fw, xOff = groupStart(i, g) + c0 * h * wIn;
+        if (implicit) {
+          backwardImplicit(piece, i, g, c0, c1, dyOff, xOff);
+          continue;
+        }
         float[] src = x.value;
         int srcOff = xOff;
         if (lowered) {
@@ -320,6 +407,23 @@ public final class Conv2d implements Op {
           Gemm.sgemm(false, false, rows, hw, fg, wT, tOff + row0 * fg, fg, y.grad, dyOff, hw, x.grad, xOff, hw, true);
         }
       }
+    }
+
+    /**
+     * Channels c0..c1 of group g of image i, implicitly: dw^T[rows] += padded x rows . dy_grid^T;
+     * dx[c0..c1] += the kept columns of wFlip[c0..c1] . (dy padded, read through dyRows).
+     */
+    private void backwardImplicit(int piece, int i, int g, int c0, int c1, int dyOff, int xOff) {
+      int rows = (c1 - c0) * fh * fw, row0 = c0 * fh * fw, q = ho * wp;
+      float[] xp = xPad[piece], grid = dyGrid[piece];
+      ImplicitConv.padRows(x.value, xOff, c1 - c0, h, wIn, pad, padW, fw, 0, h + 2 * pad, xp, 0, planeX);
+      ImplicitConv.imageToGrid(y.grad, dyOff, fg, ho, wo, wp, grid, 0);
+      Gemm.sgemmGatherA(rows, fg, q, xp, xRows, 0, grid, 0, q, dw[piece], g * k * fg + row0 * fg, fg, true);
+      if (x.grad == null) return;
+      int qDx = h * wpDy;
+      ImplicitConv.padRows(y.grad, dyOff, fg, ho, wo, padDy, padDyW, fw, 0, ho + 2 * padDy, dyPad[piece], 0, planeDy);
+      Gemm.sgemmGatherB(c1 - c0, qDx, kDy, wFlip, (g * cg + c0) * kDy, kDy, dyPad[piece], dyRows, 0, dxGrid[piece], 0, qDx, false);
+      ImplicitConv.gridToImage(dxGrid[piece], 0, qDx, c1 - c0, h, wpDy, wIn, x.grad, xOff, h * wIn, null, 0, true);
     }
   }
 }

@@ -143,7 +143,7 @@ class GemmTest {
     assertClose("VectorGemm vs ScalarGemm", problem.run(VECTOR), scalarAsDouble, 2 * problem.tolerance());
   }
 
-  private static void assertClose(String what, float[] actual, double[] expected, double tolerance) {
+  static void assertClose(String what, float[] actual, double[] expected, double tolerance) {
     double worst = 0;
     int worstAt = -1;
     for (int x = 0; x < expected.length; x++) {

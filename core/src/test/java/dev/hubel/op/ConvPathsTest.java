@@ -49,6 +49,13 @@ class ConvPathsTest {
       // 32 filters per group and up sum dw transposed: groups must land in their own blocks
       "8, 9, 9, 64, 3, 3, 1, 1, 2, 2",
       "6, 5, 5, 96, 1, 1, 1, 0, 3, 3",
+      // stride 1 with 16 filters per group and up: implicit GEMM over the padded image
+      "16, 11, 11, 16, 3, 3, 1, 1, 1, 3",
+      "3, 13, 17, 20, 5, 5, 1, 2, 1, 2",
+      "4, 10, 12, 36, 3, 3, 1, 0, 2, 1",
+      "7, 7, 7, 16, 3, 3, 1, 1, 1, 1",
+      "1, 160, 150, 16, 3, 3, 1, 1, 1, 1",
+      "5, 9, 9, 17, 3, 3, 1, 2, 1, 2",
   })
   void everyCutMatchesTheDirectConvolution(int c, int h, int w, int filters, int fh, int fw,
                                            int stride, int pad, int groups, int batch) {
