@@ -34,13 +34,13 @@ public final class Pooling {
           for (int iy = yStart; iy < yEnd; iy++) {
             int row = in + iy * w;
             for (int ix = xStart; ix < xEnd; ix++) {
+              // Selects, not branches (which of nine noisy values wins is a coin toss the branch
+              // predictor loses): '>' keeps the first maximum, and a NaN wins and stays, as in
+              // max2x2. Non-short-circuit & and | keep the whole test branch-free.
               float v = x[row + ix];
-              // '>' keeps the first maximum, as PyTorch does; NaN propagates like PyTorch too
-              if (v > best || Float.isNaN(v)) {
-                best = v;
-                bestAt = row + ix;
-                if (Float.isNaN(v)) break;
-              }
+              boolean take = (v > best | v != v) & best == best;
+              best = take ? v : best;
+              bestAt = take ? row + ix : bestAt;
             }
           }
           int o = out + oy * wo + ox;

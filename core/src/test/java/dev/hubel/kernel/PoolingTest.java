@@ -47,4 +47,40 @@ class PoolingTest {
       }
     }
   }
+
+  /** Any window, stride and padding (AlexNet's 3x3 at stride 2; ResNet's with padding 1): the same rule, padding never winning. */
+  @ParameterizedTest(name = "{0} planes of {1}x{2}, {3}x{3} stride {4} pad {5}")
+  @CsvSource({"3, 13, 13, 3, 2, 0", "2, 8, 9, 3, 2, 1", "1, 7, 7, 3, 1, 1", "2, 6, 5, 2, 1, 0", "4, 11, 10, 5, 3, 2"})
+  void anyWindowIsTheFirstMaximumWithNaNWinning(int planes, int h, int w, int f, int stride, int pad) {
+    int ho = (h + 2 * pad - f) / stride + 1, wo = (w + 2 * pad - f) / stride + 1;
+    SplittableRandom rng = new SplittableRandom(planes * 1000L + h * 10L + w + f);
+    float[] palette = {0f, 1f, -1f, 2f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+    for (int trial = 0; trial < 20; trial++) {
+      float[] x = new float[2 + planes * h * w];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = trial % 2 == 0 ? palette[rng.nextInt(palette.length)] : (float) rng.nextGaussian();
+      }
+      float[] y = new float[planes * ho * wo];
+      int[] argmax = new int[y.length];
+      Pooling.maxForward(x, 2, planes, h, w, f, f, stride, pad, ho, wo, y, 0, argmax);
+      for (int p = 0; p < planes; p++) {
+        for (int oy = 0; oy < ho; oy++) {
+          for (int ox = 0; ox < wo; ox++) {
+            int at = -1;
+            for (int iy = oy * stride - pad; iy < oy * stride - pad + f; iy++) {
+              for (int ix = ox * stride - pad; ix < ox * stride - pad + f; ix++) {
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                int i = 2 + p * h * w + iy * w + ix;
+                boolean nanHeld = at >= 0 && Float.isNaN(x[at]);
+                if (!nanHeld && (at < 0 || Float.isNaN(x[i]) || x[i] > x[at])) at = i;
+              }
+            }
+            int o = p * ho * wo + oy * wo + ox;
+            assertThat(argmax[o]).as("winner of plane %d, output (%d, %d), trial %d", p, oy, ox, trial).isEqualTo(at);
+            assertThat(Float.floatToRawIntBits(y[o])).isEqualTo(Float.floatToRawIntBits(x[at]));
+          }
+        }
+      }
+    }
+  }
 }
