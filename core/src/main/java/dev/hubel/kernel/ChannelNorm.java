@@ -9,7 +9,10 @@ package dev.hubel.kernel;
  * <pre>
  *   xhat = (x - mean) * invstd        y = gamma * xhat + beta        M = n * plane values
  * </pre>
- * Sums run in double: a channel of a large batch adds up hundreds of thousands of floats.
+ * Sums run in double: a channel of a large batch adds up hundreds of thousands of floats. Each
+ * sum keeps four partial sums, over elements j mod 4 of each block, added at the end: one
+ * running double sum waits for its previous add every element (four cycles), and that wait was
+ * a tenth of ResNet-20's training step.
  */
 public final class ChannelNorm {
   private ChannelNorm() {}
@@ -18,19 +21,10 @@ public final class ChannelNorm {
   public static void statistics(float[] x, int n, int channels, int plane, int ch, float[] mean, float[] var) {
     int stride = channels * plane;
     double sum = 0;
-    for (int i = 0; i < n; i++) {
-      int base = i * stride + ch * plane;
-      for (int j = 0; j < plane; j++) sum += x[base + j];
-    }
+    for (int i = 0; i < n; i++) sum += sum(x, i * stride + ch * plane, plane);
     double m = sum / ((double) n * plane);
     double squares = 0;
-    for (int i = 0; i < n; i++) {
-      int base = i * stride + ch * plane;
-      for (int j = 0; j < plane; j++) {
-        double d = x[base + j] - m;
-        squares += d * d;
-      }
-    }
+    for (int i = 0; i < n; i++) squares += squaredDeviations(x, i * stride + ch * plane, plane, m);
     mean[ch] = (float) m;
     var[ch] = (float) (squares / ((double) n * plane));
   }
@@ -59,11 +53,8 @@ public final class ChannelNorm {
     double sumDy = 0, sumDyXhat = 0;
     for (int i = 0; i < n; i++) {
       int base = i * stride + ch * plane;
-      for (int j = 0; j < plane; j++) {
-        float g = dy[base + j];
-        sumDy += g;
-        sumDyXhat += g * ((x[base + j] - mean) * invstd);
-      }
+      sumDy += sum(dy, base, plane);
+      sumDyXhat += dotWithXhat(dy, x, base, plane, mean, invstd);
     }
     dgamma[ch] += (float) sumDyXhat;
     dbeta[ch] += (float) sumDy;
@@ -79,5 +70,51 @@ public final class ChannelNorm {
         dx[base + j] += a * (dy[base + j] - meanDy - xhat * meanDyXhat);
       }
     }
+  }
+
+  /** x[from] + ... + x[from+len-1] in double, as four interleaved partial sums. */
+  private static double sum(float[] x, int from, int len) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int j = from, end = from + len, whole = from + (len & ~3);
+    for (; j < whole; j += 4) {
+      s0 += x[j];
+      s1 += x[j + 1];
+      s2 += x[j + 2];
+      s3 += x[j + 3];
+    }
+    for (; j < end; j++) s0 += x[j];
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** The sum of (x - m)^2 over x[from .. from+len), in double, as four interleaved partial sums. */
+  private static double squaredDeviations(float[] x, int from, int len, double m) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int j = from, end = from + len, whole = from + (len & ~3);
+    for (; j < whole; j += 4) {
+      double d0 = x[j] - m, d1 = x[j + 1] - m, d2 = x[j + 2] - m, d3 = x[j + 3] - m;
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
+    }
+    for (; j < end; j++) {
+      double d = x[j] - m;
+      s0 += d * d;
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** The sum of dy * xhat over [from, from+len), xhat = (x - mean) * invstd in float, summed in double. */
+  private static double dotWithXhat(float[] dy, float[] x, int from, int len, float mean, float invstd) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int j = from, end = from + len, whole = from + (len & ~3);
+    for (; j < whole; j += 4) {
+      s0 += dy[j] * ((x[j] - mean) * invstd);
+      s1 += dy[j + 1] * ((x[j + 1] - mean) * invstd);
+      s2 += dy[j + 2] * ((x[j + 2] - mean) * invstd);
+      s3 += dy[j + 3] * ((x[j + 3] - mean) * invstd);
+    }
+    for (; j < end; j++) s0 += dy[j] * ((x[j] - mean) * invstd);
+    return (s0 + s1) + (s2 + s3);
   }
 }
