@@ -7,6 +7,7 @@ import dev.hubel.kernel.Gemm;
 import dev.hubel.kernel.Im2col;
 import dev.hubel.kernel.ImplicitConv;
 import dev.hubel.kernel.ThreadScratch;
+import dev.hubel.kernel.Winograd3x3;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.tensor.Param;
 import dev.hubel.tensor.Role;
@@ -34,7 +35,9 @@ import java.util.List;
  * already is col. Other stride-1 convolutions with at least {@value Compiled#IMPLICIT_MIN_FILTERS}
  * filters per group are implicit GEMMs ({@link ImplicitConv}): the product reads shifted slices
  * of the zero-padded image instead of a lowered copy, unless the thrown-away columns of the
- * padded grid would cost more than the copy saves.
+ * padded grid would cost more than the copy saves. Deep 3x3 convolutions at stride 1 over enough
+ * of a batch run their forward pass by Winograd's F(2x2, 3x3) ({@link Winograd3x3}); their
+ * backward pass is lowered.
  */
 public final class Conv2d implements Op {
   private final String layer;
@@ -167,6 +170,22 @@ public final class Conv2d implements Op {
     private static final int IMPLICIT_MAX_IMAGE_FLOATS = 1 << 16;
     /** Most extra grid columns the implicit GEMM may compute, as a fraction of the kept ones (7x7 with pad 1: 2/7). */
     private static final double IMPLICIT_MAX_WASTE = 0.3;
+    /**
+     * Channels and filters per group for Winograd, from a per-layer measurement (forward, 2
+     * threads, against lowering): it won 1.1-1.2x with 128 to 384 of each and enough tiles
+     * (AlphaGo's 192 at batch 16, AlexNet's 13x13 layers at 16, VGG's 112x112x128 and 56x56x256
+     * at 1) and lost elsewhere. With 64 channels its scalar transforms cost more than the
+     * products save; with 512, the 16 transformed weight blocks (16 MB) no longer stay in cache.
+     */
+    static final int WINOGRAD_MIN_CHANNELS = 128, WINOGRAD_MAX_CHANNELS = 384;
+    /**
+     * Fewest tiles in a batch for Winograd: with fewer, a unit is cut by filters, each cut
+     * transforms the same input again, and the products are too narrow (AlphaGo at batch 1 ran
+     * 0.5x, ResNet-50's 14x14x256 at batch 1 0.3x).
+     */
+    static final int WINOGRAD_MIN_TILES = 768;
+    /** Tiles per Winograd unit: one 64-wide register strip of the products' columns. */
+    private static final int WINOGRAD_CHUNK = 64;
 
     private final Tensor x, y;
     private final Param w, b;  // b: null without bias
@@ -179,6 +198,9 @@ public final class Conv2d implements Op {
     private final int hw = ho * wo;           // columns of col
     private final boolean lowered;            // false for 1x1, stride 1, pad 0: the image is col
     private final boolean implicit;           // stride 1: the product reads the padded image through row tables
+    private final boolean winograd;           // 3x3 at stride 1, deep: the forward pass by Winograd3x3
+    private final int tilesH, tilesW, tiles;  // Winograd: 2x2 output tiles per column, per row, per image
+    private final float[] u;                  // Winograd: per group, the 16 transformed weight blocks
     private final int block, blocks;          // forward: output positions per block, blocks per image
     private final float[][] col, dcol;        // per piece: (k, hw), made by the first backward pass
     private final float[][] dw, db;           // per piece partial sums, reduced in piece order
@@ -200,6 +222,7 @@ public final class Conv2d implements Op {
     private final float[] wFlip;
     private final float[][] xPad, dyGrid, dyPad, dxGrid;  // per piece, made by the first backward pass
     private final WorkerPool.Task forwardTask = this::forwardPiece;
+    private final WorkerPool.Task winogradTask = this::forwardWinograd;
     private final WorkerPool.Task backwardTask = this::backwardPiece;
     private int n, units, filterBlocks, channelBlocks;
 
@@ -215,6 +238,13 @@ public final class Conv2d implements Op {
       this.implicit = lowered && stride == 1 && pad <= fh - 1 && padW <= fw - 1 && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS
           && wp - wo <= IMPLICIT_MAX_WASTE * wo && (long) cg * (h + 2 * pad) * wp <= IMPLICIT_MAX_IMAGE_FLOATS;
       this.dwTransposed = implicit || fg >= 32;
+      this.winograd = !implicit && fh == 3 && fw == 3 && stride == 1 && pad == padW && pad <= 2
+          && cg >= WINOGRAD_MIN_CHANNELS && fg >= WINOGRAD_MIN_CHANNELS
+          && cg <= WINOGRAD_MAX_CHANNELS && fg <= WINOGRAD_MAX_CHANNELS;
+      this.tilesH = (ho + 1) / 2;
+      this.tilesW = (wo + 1) / 2;
+      this.tiles = tilesH * tilesW;
+      this.u = winograd ? new float[Winograd3x3.POSITIONS * w.size() / 9] : null;
       int target = Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / 64 * 64);
       // An implicit block's slab of padded rows is Fh*Fw times smaller than the lowered block, so
       // it may span more rows: as many as fill the same cache, and at least `target` columns.
@@ -258,6 +288,15 @@ public final class Conv2d implements Op {
     @Override
     public void forward(int n, boolean training) {
       this.n = n;
+      if (winograd && n * tiles >= WINOGRAD_MIN_TILES) {
+        for (int g = 0; g < groups; g++) {
+          Winograd3x3.transformWeights(w.value(), g * fg * k, fg, cg, u, g * Winograd3x3.POSITIONS * fg * cg);
+        }
+        int chunks = (n * tiles + WINOGRAD_CHUNK - 1) / WINOGRAD_CHUNK;
+        this.filterBlocks = cutsFor(chunks * groups, fg / 12);
+        pool.run(chunks * groups * filterBlocks, winogradTask);
+        return;
+      }
       int base = n * groups * blocks;
       this.filterBlocks = cutsFor(base, fg / 12);
       // One piece per unit, claimed by whichever thread is free: units write disjoint parts of y,
@@ -298,6 +337,28 @@ public final class Conv2d implements Op {
           for (int j = 0; j < p1 - p0; j++) y.value[at + j] += bf;
         }
       }
+    }
+
+    /**
+     * Unit u of a Winograd forward pass: a chunk of WINOGRAD_CHUNK tiles (numbered over the batch,
+     * so a chunk may span images), one group, one block of filters.
+     */
+    private void forwardWinograd(int unit) {
+      int fb = unit % filterBlocks, rest = unit / filterBlocks;
+      int g = rest % groups, chunk = rest / groups;
+      int f0 = splitStart(fb, filterBlocks, fg), f1 = splitStart(fb + 1, filterBlocks, fg), rows = f1 - f0;
+      int t0 = chunk * WINOGRAD_CHUNK, count = Math.min(WINOGRAD_CHUNK, n * tiles - t0);
+      int positions = Winograd3x3.POSITIONS, vSize = positions * cg * count;
+      float[] s = ThreadScratch.floats(positions * cg * WINOGRAD_CHUNK + positions * fg * WINOGRAD_CHUNK);
+      Winograd3x3.transformInput(x.value, g * cg * h * wIn, c * h * wIn, cg, h, wIn, pad, tilesH, tilesW, t0, count, s);
+      int uOff = g * positions * fg * cg;
+      for (int xi = 0; xi < positions; xi++) {
+        // M[xi] (rows x count) = U[xi][f0..f1] (rows x cg) . V[xi] (cg x count)
+        Gemm.sgemm(false, false, rows, count, cg, u, uOff + (xi * fg + f0) * cg, cg, s, xi * cg * count, count,
+            s, vSize + xi * rows * count, count, false);
+      }
+      Winograd3x3.transformOutput(s, vSize, rows, g * fg + f0, t0, count, tilesH, tilesW, y.value, filters * hw, ho, wo,
+          b == null ? null : b.value());
     }
 
     /** Output rows of block blk, filters f0..f1 of image i, as an implicit GEMM over the padded rows they read. */

@@ -56,6 +56,10 @@ class ConvPathsTest {
       "7, 7, 7, 16, 3, 3, 1, 1, 1, 1",
       "1, 160, 150, 16, 3, 3, 1, 1, 1, 1",
       "5, 9, 9, 17, 3, 3, 1, 2, 1, 2",
+      // 3x3 at stride 1, 128 to 384 channels and filters per group, not implicit, 768 tiles and up: Winograd forward
+      // (Winograd3x3Test covers the kernel on small odd shapes and every padding)
+      "128, 16, 16, 130, 3, 3, 1, 1, 1, 12",
+      "256, 8, 8, 258, 3, 3, 1, 1, 2, 48",
   })
   void everyCutMatchesTheDirectConvolution(int c, int h, int w, int filters, int fh, int fw,
                                            int stride, int pad, int groups, int batch) {
