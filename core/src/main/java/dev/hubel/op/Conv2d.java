@@ -162,6 +162,13 @@ public final class Conv2d implements Op {
      */
     static final int IMPLICIT_MAX_FILTERS = 128;
     /**
+     * Fewest rows of the lowering (C/G*Fh*Fw) for the implicit GEMM: a one-channel image's
+     * lowering is cheap, and the implicit form lost there (fashion-cnn's first layer, 1x28x28
+     * into 32, trained 0.7-0.9x); it won 1.2-1.9x on ResNet-20's layers and 1.15x on AlexNet's
+     * 5x5 layer.
+     */
+    static final int IMPLICIT_MIN_DEPTH = 32;
+    /**
      * Most floats in one group's padded image for the implicit GEMM. Larger images measured
      * slower than lowering (ResNet-50's 56x56x64 at batch 1 0.9x, VGG-16 no better): the tile's
      * rows of B then jump across a slab that no longer stays close in cache. Not investigated
@@ -235,7 +242,7 @@ public final class Conv2d implements Op {
       this.pieces = pool.threads();
       this.lowered = !(fh == 1 && fw == 1 && stride == 1 && pad == 0 && padW == 0);
       this.wp = wIn + 2 * padW;
-      this.implicit = lowered && stride == 1 && pad <= fh - 1 && padW <= fw - 1 && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS
+      this.implicit = lowered && k >= IMPLICIT_MIN_DEPTH && stride == 1 && pad <= fh - 1 && padW <= fw - 1 && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS
           && wp - wo <= IMPLICIT_MAX_WASTE * wo && (long) cg * (h + 2 * pad) * wp <= IMPLICIT_MAX_IMAGE_FLOATS;
       this.dwTransposed = implicit || fg >= 32;
       this.winograd = !implicit && fh == 3 && fw == 3 && stride == 1 && pad == padW && pad <= 2
@@ -248,6 +255,8 @@ public final class Conv2d implements Op {
       int target = Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / 64 * 64);
       // An implicit block's slab of padded rows is Fh*Fw times smaller than the lowered block, so
       // it may span more rows: as many as fill the same cache, and at least `target` columns.
+      // (Under IMPLICIT_MAX_IMAGE_FLOATS that is always the whole image; the cut is kept for a
+      // larger limit, once why big images ran slower is understood.)
       int rowsPerBlock = Math.max((target + wp - 1) / wp, COLUMN_BLOCK_FLOATS / (cg * wp) - (fh - 1));
       this.blockRows = ho <= rowsPerBlock + rowsPerBlock / 2 ? ho : rowsPerBlock;
       this.block = hw <= target + target / 2 ? hw : target;

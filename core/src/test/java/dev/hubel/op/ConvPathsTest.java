@@ -54,7 +54,7 @@ class ConvPathsTest {
       "3, 13, 17, 20, 5, 5, 1, 2, 1, 2",
       "4, 10, 12, 36, 3, 3, 1, 0, 2, 1",
       "7, 7, 7, 16, 3, 3, 1, 1, 1, 1",
-      "1, 160, 150, 16, 3, 3, 1, 1, 1, 1",
+      "4, 30, 30, 16, 3, 3, 1, 1, 1, 2",
       "5, 9, 9, 17, 3, 3, 1, 2, 1, 2",
       // 3x3 at stride 1, 128 to 384 channels and filters per group, not implicit, 768 tiles and up: Winograd forward
       // (Winograd3x3Test covers the kernel on small odd shapes and every padding)
