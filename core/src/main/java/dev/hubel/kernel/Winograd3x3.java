@@ -121,9 +121,10 @@ public final class Winograd3x3 {
   /**
    * y from M for filters f0 .. f0+rows (M's rows) and tiles t0 .. t0+count: {@code m[mOff + (xi*rows + r)*count + j]}.
    * y is the batch's output (image i's filter f at {@code i*imageStride + f*ho*wo}); bias may be null.
+   * With accumulate, y += the tiles (a gradient that other consumers add to) and bias is ignored.
    */
   public static void transformOutput(float[] m, int mOff, int rows, int f0, int t0, int count, int tilesH, int tilesW,
-                                     float[] y, int imageStride, int ho, int wo, float[] bias) {
+                                     float[] y, int imageStride, int ho, int wo, float[] bias, boolean accumulate) {
     int perImage = tilesH * tilesW;
     int block = rows * count;
     // Tiles outer, filters inner: where a tile lands takes three integer divisions, done once per tile
@@ -146,6 +147,15 @@ public final class Winograd3x3 {
         float a0 = m00 + m10 + m20, a1 = m01 + m11 + m21, a2 = m02 + m12 + m22, a3 = m03 + m13 + m23;
         float b0 = m10 - m20 - m30, b1 = m11 - m21 - m31, b2 = m12 - m22 - m32, b3 = m13 - m23 - m33;
         int at = tileAt + (f0 + r) * ho * wo;
+        if (accumulate) {
+          y[at] += a0 + a1 + a2;
+          if (right) y[at + 1] += a1 - a2 - a3;
+          if (below) {
+            y[at + wo] += b0 + b1 + b2;
+            if (right) y[at + wo + 1] += b1 - b2 - b3;
+          }
+          continue;
+        }
         y[at] = a0 + a1 + a2 + b;
         if (right) y[at + 1] = a1 - a2 - a3 + b;
         if (below) {

@@ -208,6 +208,12 @@ public final class Conv2d implements Op {
     private final boolean winograd;           // 3x3 at stride 1, deep: the forward pass by Winograd3x3
     private final int tilesH, tilesW, tiles;  // Winograd: 2x2 output tiles per column, per row, per image
     private final float[] u;                  // Winograd: per group, the 16 transformed weight blocks
+    // Winograd for dx: the convolution of dy (padded by 2 - pad) with the flipped, transposed
+    // weights wFlip, transformed into uDx; tiles of dx.
+    private final int tilesHDx, tilesWDx, tilesDx;
+    private final float[] uDx;
+    private boolean dxByWinograd;
+    private int dxFilterBlocks;
     private final int block, blocks;          // forward: output positions per block, blocks per image
     private final float[][] col, dcol;        // per piece: (k, hw), made by the first backward pass
     private final float[][] dw, db;           // per piece partial sums, reduced in piece order
@@ -230,6 +236,7 @@ public final class Conv2d implements Op {
     private final float[][] xPad, dyGrid, dyPad, dxGrid;  // per piece, made by the first backward pass
     private final WorkerPool.Task forwardTask = this::forwardPiece;
     private final WorkerPool.Task winogradTask = this::forwardWinograd;
+    private final WorkerPool.Task winogradDxTask = this::inputGradientWinograd;
     private final WorkerPool.Task backwardTask = this::backwardPiece;
     private int n, units, filterBlocks, channelBlocks;
 
@@ -252,6 +259,10 @@ public final class Conv2d implements Op {
       this.tilesW = (wo + 1) / 2;
       this.tiles = tilesH * tilesW;
       this.u = winograd ? new float[Winograd3x3.POSITIONS * w.size() / 9] : null;
+      this.uDx = winograd ? new float[Winograd3x3.POSITIONS * w.size() / 9] : null;
+      this.tilesHDx = (h + 1) / 2;
+      this.tilesWDx = (wIn + 1) / 2;
+      this.tilesDx = tilesHDx * tilesWDx;
       int target = Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / 64 * 64);
       // An implicit block's slab of padded rows is Fh*Fw times smaller than the lowered block, so
       // it may span more rows: as many as fill the same cache, and at least `target` columns.
@@ -279,7 +290,7 @@ public final class Conv2d implements Op {
       this.dxGrid = new float[pieces][];
       this.dw = new float[pieces][w.size()];
       this.wT = implicit ? null : new float[w.size()];
-      this.wFlip = implicit ? new float[w.size()] : null;
+      this.wFlip = implicit || winograd ? new float[w.size()] : null;
       this.db = new float[pieces][b == null ? 0 : b.size()];
     }
 
@@ -353,21 +364,38 @@ public final class Conv2d implements Op {
      * so a chunk may span images), one group, one block of filters.
      */
     private void forwardWinograd(int unit) {
-      int fb = unit % filterBlocks, rest = unit / filterBlocks;
+      winogradUnit(unit, filterBlocks, n * tiles, x.value, cg, h, wIn, c * h * wIn, pad, u, fg, y.value, filters * hw, ho, wo,
+          tilesH, tilesW, b == null ? null : b.value(), false);
+    }
+
+    /** Unit u of dx by Winograd: dx += the convolution of dy with the flipped weights (dy padded by 2 - pad). */
+    private void inputGradientWinograd(int unit) {
+      winogradUnit(unit, dxFilterBlocks, n * tilesDx, y.grad, fg, ho, wo, filters * hw, 2 - pad, uDx, cg, x.grad, c * h * wIn,
+          h, wIn, tilesHDx, tilesWDx, null, true);
+    }
+
+    /**
+     * One Winograd unit: a chunk of tiles of the output, one group, one block of its output
+     * channels. The input has inC channels per group (group g's from {@code g*inC*inH*inW}), the
+     * output outC per group; uw holds per group the 16 transformed weight blocks (outC x inC).
+     */
+    private void winogradUnit(int unit, int cuts, int totalTiles, float[] in, int inC, int inH, int inW, int inImage, int padIn,
+                              float[] uw, int outC, float[] out, int outImage, int outH, int outW, int tH, int tW,
+                              float[] bias, boolean accumulate) {
+      int fb = unit % cuts, rest = unit / cuts;
       int g = rest % groups, chunk = rest / groups;
-      int f0 = splitStart(fb, filterBlocks, fg), f1 = splitStart(fb + 1, filterBlocks, fg), rows = f1 - f0;
-      int t0 = chunk * WINOGRAD_CHUNK, count = Math.min(WINOGRAD_CHUNK, n * tiles - t0);
-      int positions = Winograd3x3.POSITIONS, vSize = positions * cg * count;
-      float[] s = ThreadScratch.floats(positions * cg * WINOGRAD_CHUNK + positions * fg * WINOGRAD_CHUNK);
-      Winograd3x3.transformInput(x.value, g * cg * h * wIn, c * h * wIn, cg, h, wIn, pad, tilesH, tilesW, t0, count, s);
-      int uOff = g * positions * fg * cg;
+      int f0 = splitStart(fb, cuts, outC), f1 = splitStart(fb + 1, cuts, outC), rows = f1 - f0;
+      int t0 = chunk * WINOGRAD_CHUNK, count = Math.min(WINOGRAD_CHUNK, totalTiles - t0);
+      int positions = Winograd3x3.POSITIONS, vSize = positions * inC * count;
+      float[] s = ThreadScratch.floats(positions * (inC + outC) * WINOGRAD_CHUNK);
+      Winograd3x3.transformInput(in, g * inC * inH * inW, inImage, inC, inH, inW, padIn, tH, tW, t0, count, s);
+      int uOff = g * positions * outC * inC;
       for (int xi = 0; xi < positions; xi++) {
-        // M[xi] (rows x count) = U[xi][f0..f1] (rows x cg) . V[xi] (cg x count)
-        Gemm.sgemm(false, false, rows, count, cg, u, uOff + (xi * fg + f0) * cg, cg, s, xi * cg * count, count,
+        // M[xi] (rows x count) = U[xi][f0..f1] (rows x inC) . V[xi] (inC x count)
+        Gemm.sgemm(false, false, rows, count, inC, uw, uOff + (xi * outC + f0) * inC, inC, s, xi * inC * count, count,
             s, vSize + xi * rows * count, count, false);
       }
-      Winograd3x3.transformOutput(s, vSize, rows, g * fg + f0, t0, count, tilesH, tilesW, y.value, filters * hw, ho, wo,
-          b == null ? null : b.value());
+      Winograd3x3.transformOutput(s, vSize, rows, g * outC + f0, t0, count, tH, tW, out, outImage, outH, outW, bias, accumulate);
     }
 
     /** Output rows of block blk, filters f0..f1 of image i, as an implicit GEMM over the padded rows they read. */
@@ -387,8 +415,20 @@ public final class Conv2d implements Op {
       this.n = n;
       this.channelBlocks = cutsFor(n * groups, cg);
       this.units = n * groups * channelBlocks;
-      if (x.grad != null && implicit) ImplicitConv.flipTranspose(w.value(), groups, fg, cg, fh, fw, wFlip);
-      if (x.grad != null && !implicit) transposePerGroup(w.value(), wT);
+      this.dxByWinograd = winograd && x.grad != null && n * tilesDx >= WINOGRAD_MIN_TILES;
+      if (dxByWinograd) {
+        ImplicitConv.flipTranspose(w.value(), groups, fg, cg, fh, fw, wFlip);
+        for (int g = 0; g < groups; g++) {
+          Winograd3x3.transformWeights(wFlip, g * cg * fg * 9, cg, fg, uDx, g * Winograd3x3.POSITIONS * cg * fg);
+        }
+        int chunks = (n * tilesDx + WINOGRAD_CHUNK - 1) / WINOGRAD_CHUNK;
+        this.dxFilterBlocks = cutsFor(chunks * groups, cg / 12);
+        pool.run(chunks * groups * dxFilterBlocks, winogradDxTask);
+      } else if (x.grad != null && implicit) {
+        ImplicitConv.flipTranspose(w.value(), groups, fg, cg, fh, fw, wFlip);
+      } else if (x.grad != null) {
+        transposePerGroup(w.value(), wT);
+      }
       pool.run(pieces, backwardTask);
       for (int p = 0; p < pieces; p++) {
         addWeightGradient(dw[p], w.grad());
@@ -434,7 +474,7 @@ public final class Conv2d implements Op {
         dxGrid[piece] = new float[cg * h * wpDy];
       }
       if (lowered && !implicit && col[piece] == null) col[piece] = new float[k * hw];
-      if (lowered && !implicit && x.grad != null && dcol[piece] == null) dcol[piece] = new float[k * hw];
+      if (lowered && !implicit && x.grad != null && !dxByWinograd && dcol[piece] == null) dcol[piece] = new float[k * hw];
       for (int u = splitStart(piece, pieces, units); u < splitStart(piece + 1, pieces, units); u++) {
         int cb = u % channelBlocks, rest = u / channelBlocks;
         int g = rest % groups, i = rest / groups;
@@ -469,7 +509,7 @@ public final class Conv2d implements Op {
         } else {
           Gemm.sgemm(false, true, fg, rows, hw, y.grad, dyOff, hw, src, srcOff, hw, dwp, g * fg * k + row0, k, true);
         }
-        if (x.grad == null) continue;
+        if (x.grad == null || dxByWinograd) continue;
         if (lowered) {
           Gemm.sgemm(false, false, rows, hw, fg, wT, tOff + row0 * fg, fg, y.grad, dyOff, hw, dcol[piece], 0, hw, false);
           Im2col.col2imAdd(dcol[piece], 0, c1 - c0, h, wIn, fh, fw, stride, pad, padW, ho, wo, x.grad, xOff);

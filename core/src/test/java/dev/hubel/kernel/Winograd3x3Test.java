@@ -14,16 +14,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class Winograd3x3Test {
 
-  @ParameterizedTest(name = "{0} channels of {1}x{2} into {3} filters, pad {4}, batch {5}, chunks of {6} tiles")
+  @ParameterizedTest(name = "{0} channels of {1}x{2} into {3} filters, pad {4}, batch {5}, chunks of {6} tiles, accumulate {7}")
   @CsvSource({
-      "1, 3, 3, 1, 0, 1, 1",
-      "3, 7, 7, 5, 1, 2, 7",
-      "2, 8, 5, 3, 2, 3, 4",
-      "4, 6, 9, 7, 0, 2, 5",
-      "5, 1, 1, 2, 1, 2, 64",
-      "33, 9, 9, 17, 1, 1, 33",
+      "1, 3, 3, 1, 0, 1, 1, false",
+      "3, 7, 7, 5, 1, 2, 7, true",
+      "2, 8, 5, 3, 2, 3, 4, false",
+      "4, 6, 9, 7, 0, 2, 5, true",
+      "5, 1, 1, 2, 1, 2, 64, false",
+      "33, 9, 9, 17, 1, 1, 33, true",
   })
-  void matchesTheDirectConvolution(int c, int h, int w, int f, int pad, int n, int chunk) {
+  void matchesTheDirectConvolution(int c, int h, int w, int f, int pad, int n, int chunk, boolean accumulate) {
     int ho = h + 2 * pad - 2, wo = w + 2 * pad - 2, tilesH = (ho + 1) / 2, tilesW = (wo + 1) / 2;
     Random random = new Random(c * 100L + h * 10L + w + f);
     float[] x = new float[n * c * h * w], weights = new float[f * c * 9], bias = new float[f];
@@ -33,6 +33,7 @@ class Winograd3x3Test {
     float[] u = new float[16 * f * c + 3];
     Winograd3x3.transformWeights(weights, 0, f, c, u, 3);
     float[] y = new float[n * f * ho * wo];
+    if (accumulate) java.util.Arrays.fill(y, 0.25f);  // a gradient already there: added to, bias ignored
     int total = n * tilesH * tilesW;
     for (int t0 = 0; t0 < total; t0 += chunk) {
       int count = Math.min(chunk, total - t0);
@@ -41,13 +42,13 @@ class Winograd3x3Test {
       for (int xi = 0; xi < 16; xi++) {
         Gemm.sgemm(false, false, f, count, c, u, 3 + xi * f * c, c, v, xi * c * count, count, m, 2 + xi * f * count, count, false);
       }
-      Winograd3x3.transformOutput(m, 2, f, 0, t0, count, tilesH, tilesW, y, f * ho * wo, ho, wo, bias);
+      Winograd3x3.transformOutput(m, 2, f, 0, t0, count, tilesH, tilesW, y, f * ho * wo, ho, wo, bias, accumulate);
     }
     for (int i = 0; i < n; i++) {
       for (int o = 0; o < f; o++) {
         for (int oy = 0; oy < ho; oy++) {
           for (int ox = 0; ox < wo; ox++) {
-            double sum = bias[o];
+            double sum = accumulate ? 0.25 : bias[o];
             for (int ci = 0; ci < c; ci++) {
               for (int ky = 0; ky < 3; ky++) {
                 for (int kx = 0; kx < 3; kx++) {
