@@ -104,8 +104,36 @@ class AllocationTest {
     assertTrainingStepsAllocateNothing(dev.hubel.zoo.AlphaGoPolicy.build(9, 8), planes, new int[] {0, 10, 20, 30, 40, 50, 60, 80});
   }
 
-  /** As the LeNet-5 test: warm up, then count the bytes 50 steps allocate on the caller and the workers. */
+  /**
+   * Stride-1 convolutions as implicit GEMMs (16 filters, 36 and 144 rows of lowering) and by
+   * Winograd (128 channels into 130 filters over 8 x 100 tiles, forward and dx): their per-piece
+   * buffers and thread scratch are made once, in warm-up. The Winograd layers are heavy, so they
+   * get fewer steps; a few already compile every hot loop.
+   */
+  @Test
+  void warmTrainingStepsThroughImplicitAndWinogradConvolutionsAllocateNothing() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+    int[] labels = {0, 1, 2, 3, 4, 5, 6, 7};
+    Node x = relu(conv2d(input(4, 12, 12), 16, 3, 1, 1));
+    x = relu(conv2d(x, 16, 3, 1, 1));
+    Model implicit = Model.of("implicit convolutions", dense(x, 10));
+    float[] small = new float[BATCH * 4 * 12 * 12];
+    for (int i = 0; i < small.length; i++) small[i] = (float) rnd.nextGaussian();
+    assertTrainingStepsAllocateNothing(implicit, small, labels);
+    Node y = relu(conv2d(input(128, 20, 20), 130, 3, 1, 1));
+    y = relu(conv2d(y, 130, 3, 1, 1));
+    Model winograd = Model.of("Winograd convolutions", dense(y, 10));
+    float[] big = new float[BATCH * 128 * 20 * 20];
+    for (int i = 0; i < big.length; i++) big[i] = (float) rnd.nextGaussian();
+    assertTrainingStepsAllocateNothing(winograd, big, labels, 12, 4);
+  }
+
   private static void assertTrainingStepsAllocateNothing(Model model, float[] x, int[] labels) {
+    assertTrainingStepsAllocateNothing(model, x, labels, 200, 50);
+  }
+
+  /** As the LeNet-5 test: warm up, then count the bytes the measured steps allocate on the caller and the workers. */
+  private static void assertTrainingStepsAllocateNothing(Model model, float[] x, int[] labels, int warm, int measured) {
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     threads.setThreadAllocatedMemoryEnabled(true);
     WorkerPool pool = new WorkerPool(2);
@@ -113,7 +141,7 @@ class AllocationTest {
     Plan plan = model.compile(BATCH, pool);
     Sgd sgd = new Sgd(model.params(), 0.001f, 0.9f, 5e-4f);
     plan.load(x, model.inputShape(), BATCH);
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < warm; i++) {
       plan.trainStep(BATCH, labels);
       sgd.step();
     }
@@ -122,7 +150,7 @@ class AllocationTest {
     long me = Thread.currentThread().threadId();
     long[] workersBefore = threads.getThreadAllocatedBytes(ids);
     long before = threads.getThreadAllocatedBytes(me);
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < measured; i++) {
       plan.trainStep(BATCH, labels);
       sgd.step();
     }
@@ -132,8 +160,8 @@ class AllocationTest {
     for (int i = 0; i < ids.length; i++) {
       if (workersBefore[i] >= 0 && workersAfter[i] >= 0) workers += workersAfter[i] - workersBefore[i];
     }
-    assertThat(caller + workers).as("%s: bytes allocated over 50 steps: %d on the calling thread, %d on the workers",
-        model.name(), caller, workers).isLessThan(1024);
+    assertThat(caller + workers).as("%s: bytes allocated over %d steps: %d on the calling thread, %d on the workers",
+        model.name(), measured, caller, workers).isLessThan(1024);
   }
 
   /** ResNet's and GoogLeNet's layers on LeNet's 32x32 input: batch norm, add, zero channels, concat, global pooling. */
