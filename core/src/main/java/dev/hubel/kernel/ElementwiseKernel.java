@@ -11,11 +11,28 @@ interface ElementwiseKernel {
   /** dx[i] += y[i] > 0 ? dy[i] : 0 for i in [from, to). */
   void reluBackward(float[] y, float[] dy, float[] dx, int from, int to);
 
+  /**
+   * {@link Winograd3x3#transformOutput}, with {@code tmp} (from tmpOff, {@link #WINOGRAD_TMP}
+   * floats) as scratch for a vector version.
+   */
+  void winogradOutput(float[] m, int mOff, int rows, int f0, int t0, int count, int tilesH, int tilesW,
+                      float[] y, int imageStride, int ho, int wo, float[] bias, boolean accumulate, float[] tmp, int tmpOff);
+
+  /** Floats of scratch {@link #winogradOutput} may use: four outputs for up to 64 tiles. */
+  int WINOGRAD_TMP = 4 * 64;
+
   /** The plain Java loops, for a JVM without the Vector API. */
   final class Plain implements ElementwiseKernel {
     @Override
     public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
       for (int i = from; i < to; i++) dx[i] += y[i] > 0f ? dy[i] : 0f;
+    }
+
+    @Override
+    public void winogradOutput(float[] m, int mOff, int rows, int f0, int t0, int count, int tilesH, int tilesW,
+                               float[] y, int imageStride, int ho, int wo, float[] bias, boolean accumulate,
+                               float[] tmp, int tmpOff) {
+      Winograd3x3.transformOutput(m, mOff, rows, f0, t0, count, tilesH, tilesW, y, imageStride, ho, wo, bias, accumulate);
     }
   }
 }

@@ -18,4 +18,89 @@ final class VectorElementwise implements ElementwiseKernel {
     }
     for (; i < to; i++) dx[i] += y[i] > 0f ? dy[i] : 0f;
   }
+
+  /**
+   * The output transform L tiles at a time: for one filter, the 16 values of L consecutive tiles
+   * are L-wide vectors in m, so A^T m A is 24 vector adds; the four outputs of each tile are then
+   * written out lane by lane (tiles land two columns apart, and rows and images break the runs).
+   * Same adds in the same order per value as {@link Winograd3x3#transformOutput}, so the same bits.
+   */
+  @Override
+  public void winogradOutput(float[] m, int mOff, int rows, int f0, int t0, int count, int tilesH, int tilesW,
+                             float[] y, int imageStride, int ho, int wo, float[] bias, boolean accumulate,
+                             float[] tmp, int tmpOff) {
+    int lanes = S.length(), whole = count - count % lanes;
+    if (whole > 0) {
+      vectorTiles(m, mOff, rows, f0, t0, whole, count, tilesH, tilesW, y, imageStride, ho, wo, bias, accumulate, tmp, tmpOff);
+    }
+    // the last tiles, fewer than a vector: the plain transform on the same M, from column `whole`
+    for (int j = whole; j < count; j++) {
+      Winograd3x3.transformOutputColumn(m, mOff, rows, count, j, f0, t0 + j, tilesH, tilesW, y, imageStride, ho, wo, bias,
+          accumulate);
+    }
+  }
+
+  private static void vectorTiles(float[] m, int mOff, int rows, int f0, int t0, int whole, int count, int tilesH,
+                                  int tilesW, float[] y, int imageStride, int ho, int wo, float[] bias, boolean accumulate,
+                                  float[] tmp, int tmpOff) {
+    int lanes = S.length(), block = rows * count, perImage = tilesH * tilesW, plane = ho * wo;
+    for (int jg = 0; jg < whole; jg += lanes) {
+      int first = t0 + jg, image0 = first / perImage, rest = first % perImage, ty0 = rest / tilesW, tx0 = rest % tilesW;
+      for (int r = 0; r < rows; r++) {
+        int o = mOff + r * count + jg;
+        FloatVector m00 = FloatVector.fromArray(S, m, o), m01 = FloatVector.fromArray(S, m, o + block);
+        FloatVector m02 = FloatVector.fromArray(S, m, o + 2 * block), m03 = FloatVector.fromArray(S, m, o + 3 * block);
+        o += 4 * block;
+        FloatVector m10 = FloatVector.fromArray(S, m, o), m11 = FloatVector.fromArray(S, m, o + block);
+        FloatVector m12 = FloatVector.fromArray(S, m, o + 2 * block), m13 = FloatVector.fromArray(S, m, o + 3 * block);
+        o += 4 * block;
+        FloatVector m20 = FloatVector.fromArray(S, m, o), m21 = FloatVector.fromArray(S, m, o + block);
+        FloatVector m22 = FloatVector.fromArray(S, m, o + 2 * block), m23 = FloatVector.fromArray(S, m, o + 3 * block);
+        o += 4 * block;
+        FloatVector m30 = FloatVector.fromArray(S, m, o), m31 = FloatVector.fromArray(S, m, o + block);
+        FloatVector m32 = FloatVector.fromArray(S, m, o + 2 * block), m33 = FloatVector.fromArray(S, m, o + 3 * block);
+        FloatVector a0 = m00.add(m10).add(m20), a1 = m01.add(m11).add(m21), a2 = m02.add(m12).add(m22), a3 = m03.add(m13).add(m23);
+        FloatVector b0 = m10.sub(m20).sub(m30), b1 = m11.sub(m21).sub(m31), b2 = m12.sub(m22).sub(m32), b3 = m13.sub(m23).sub(m33);
+        FloatVector y00 = a0.add(a1).add(a2), y01 = a1.sub(a2).sub(a3), y10 = b0.add(b1).add(b2), y11 = b1.sub(b2).sub(b3);
+        if (!accumulate && bias != null) {
+          float bf = bias[f0 + r];
+          y00 = y00.add(bf);
+          y01 = y01.add(bf);
+          y10 = y10.add(bf);
+          y11 = y11.add(bf);
+        }
+        y00.intoArray(tmp, tmpOff);
+        y01.intoArray(tmp, tmpOff + lanes);
+        y10.intoArray(tmp, tmpOff + 2 * lanes);
+        y11.intoArray(tmp, tmpOff + 3 * lanes);
+        int image = image0, ty = ty0, tx = tx0, filterPlane = (f0 + r) * plane;
+        for (int q = 0; q < lanes; q++) {
+          int oy = 2 * ty, ox = 2 * tx, at = image * imageStride + filterPlane + oy * wo + ox;
+          boolean right = ox + 1 < wo, below = oy + 1 < ho;
+          if (accumulate) {
+            y[at] += tmp[tmpOff + q];
+            if (right) y[at + 1] += tmp[tmpOff + lanes + q];
+            if (below) {
+              y[at + wo] += tmp[tmpOff + 2 * lanes + q];
+              if (right) y[at + wo + 1] += tmp[tmpOff + 3 * lanes + q];
+            }
+          } else {
+            y[at] = tmp[tmpOff + q];
+            if (right) y[at + 1] = tmp[tmpOff + lanes + q];
+            if (below) {
+              y[at + wo] = tmp[tmpOff + 2 * lanes + q];
+              if (right) y[at + wo + 1] = tmp[tmpOff + 3 * lanes + q];
+            }
+          }
+          if (++tx == tilesW) {
+            tx = 0;
+            if (++ty == tilesH) {
+              ty = 0;
+              image++;
+            }
+          }
+        }
+      }
+    }
+  }
 }

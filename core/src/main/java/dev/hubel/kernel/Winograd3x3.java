@@ -122,46 +122,63 @@ public final class Winograd3x3 {
    * y from M for filters f0 .. f0+rows (M's rows) and tiles t0 .. t0+count: {@code m[mOff + (xi*rows + r)*count + j]}.
    * y is the batch's output (image i's filter f at {@code i*imageStride + f*ho*wo}); bias may be null.
    * With accumulate, y += the tiles (a gradient that other consumers add to) and bias is ignored.
+   * The plain loops; {@link #output} picks the vector version when the Vector API is on.
    */
   public static void transformOutput(float[] m, int mOff, int rows, int f0, int t0, int count, int tilesH, int tilesW,
                                      float[] y, int imageStride, int ho, int wo, float[] bias, boolean accumulate) {
-    int perImage = tilesH * tilesW;
-    int block = rows * count;
-    // Tiles outer, filters inner: where a tile lands takes three integer divisions, done once per tile
     for (int j = 0; j < count; j++) {
-      int t = t0 + j, image = t / perImage, rest = t % perImage;
-      int oy = 2 * (rest / tilesW), ox = 2 * (rest % tilesW);
-      boolean right = ox + 1 < wo, below = oy + 1 < ho;
-      int tileAt = image * imageStride + oy * wo + ox;
-      for (int r = 0; r < rows; r++) {
-        float b = bias == null ? 0f : bias[f0 + r];
-        int o = mOff + r * count + j;
-        float m00 = m[o], m01 = m[o + block], m02 = m[o + 2 * block], m03 = m[o + 3 * block];
-        o += 4 * block;
-        float m10 = m[o], m11 = m[o + block], m12 = m[o + 2 * block], m13 = m[o + 3 * block];
-        o += 4 * block;
-        float m20 = m[o], m21 = m[o + block], m22 = m[o + 2 * block], m23 = m[o + 3 * block];
-        o += 4 * block;
-        float m30 = m[o], m31 = m[o + block], m32 = m[o + 2 * block], m33 = m[o + 3 * block];
-        // A^T m: rows
-        float a0 = m00 + m10 + m20, a1 = m01 + m11 + m21, a2 = m02 + m12 + m22, a3 = m03 + m13 + m23;
-        float b0 = m10 - m20 - m30, b1 = m11 - m21 - m31, b2 = m12 - m22 - m32, b3 = m13 - m23 - m33;
-        int at = tileAt + (f0 + r) * ho * wo;
-        if (accumulate) {
-          y[at] += a0 + a1 + a2;
-          if (right) y[at + 1] += a1 - a2 - a3;
-          if (below) {
-            y[at + wo] += b0 + b1 + b2;
-            if (right) y[at + wo + 1] += b1 - b2 - b3;
-          }
-          continue;
-        }
-        y[at] = a0 + a1 + a2 + b;
-        if (right) y[at + 1] = a1 - a2 - a3 + b;
+      transformOutputColumn(m, mOff, rows, count, j, f0, t0 + j, tilesH, tilesW, y, imageStride, ho, wo, bias, accumulate);
+    }
+  }
+
+  /** As {@link #transformOutput}, with the fastest kernel this JVM has; tmp holds {@link ElementwiseKernel#WINOGRAD_TMP} floats from tmpOff. */
+  public static void output(float[] m, int mOff, int rows, int f0, int t0, int count, int tilesH, int tilesW,
+                            float[] y, int imageStride, int ho, int wo, float[] bias, boolean accumulate, float[] tmp, int tmpOff) {
+    Kernels.ELEMENTWISE.winogradOutput(m, mOff, rows, f0, t0, count, tilesH, tilesW, y, imageStride, ho, wo, bias, accumulate,
+        tmp, tmpOff);
+  }
+
+  /** Floats of scratch {@link #output} needs. */
+  public static int outputScratch() {
+    return ElementwiseKernel.WINOGRAD_TMP;
+  }
+
+  /** The output transform of column j of M (tile number t), for all its rows. */
+  static void transformOutputColumn(float[] m, int mOff, int rows, int count, int j, int f0, int t, int tilesH, int tilesW,
+                                    float[] y, int imageStride, int ho, int wo, float[] bias, boolean accumulate) {
+    int perImage = tilesH * tilesW, block = rows * count;
+    int image = t / perImage, rest = t % perImage;
+    int oy = 2 * (rest / tilesW), ox = 2 * (rest % tilesW);
+    boolean right = ox + 1 < wo, below = oy + 1 < ho;
+    int tileAt = image * imageStride + oy * wo + ox;
+    for (int r = 0; r < rows; r++) {
+      float b = bias == null ? 0f : bias[f0 + r];
+      int o = mOff + r * count + j;
+      float m00 = m[o], m01 = m[o + block], m02 = m[o + 2 * block], m03 = m[o + 3 * block];
+      o += 4 * block;
+      float m10 = m[o], m11 = m[o + block], m12 = m[o + 2 * block], m13 = m[o + 3 * block];
+      o += 4 * block;
+      float m20 = m[o], m21 = m[o + block], m22 = m[o + 2 * block], m23 = m[o + 3 * block];
+      o += 4 * block;
+      float m30 = m[o], m31 = m[o + block], m32 = m[o + 2 * block], m33 = m[o + 3 * block];
+      // A^T m: rows
+      float a0 = m00 + m10 + m20, a1 = m01 + m11 + m21, a2 = m02 + m12 + m22, a3 = m03 + m13 + m23;
+      float b0 = m10 - m20 - m30, b1 = m11 - m21 - m31, b2 = m12 - m22 - m32, b3 = m13 - m23 - m33;
+      int at = tileAt + (f0 + r) * ho * wo;
+      if (accumulate) {
+        y[at] += a0 + a1 + a2;
+        if (right) y[at + 1] += a1 - a2 - a3;
         if (below) {
-          y[at + wo] = b0 + b1 + b2 + b;
-          if (right) y[at + wo + 1] = b1 - b2 - b3 + b;
+          y[at + wo] += b0 + b1 + b2;
+          if (right) y[at + wo + 1] += b1 - b2 - b3;
         }
+        continue;
+      }
+      y[at] = a0 + a1 + a2 + b;
+      if (right) y[at + 1] = a1 - a2 - a3 + b;
+      if (below) {
+        y[at + wo] = b0 + b1 + b2 + b;
+        if (right) y[at + wo + 1] = b1 - b2 - b3 + b;
       }
     }
   }

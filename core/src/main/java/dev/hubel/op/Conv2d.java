@@ -387,7 +387,8 @@ public final class Conv2d implements Op {
       int f0 = splitStart(fb, cuts, outC), f1 = splitStart(fb + 1, cuts, outC), rows = f1 - f0;
       int t0 = chunk * WINOGRAD_CHUNK, count = Math.min(WINOGRAD_CHUNK, totalTiles - t0);
       int positions = Winograd3x3.POSITIONS, vSize = positions * inC * count;
-      float[] s = ThreadScratch.floats(positions * (inC + outC) * WINOGRAD_CHUNK);
+      int tmpOff = positions * (inC + outC) * WINOGRAD_CHUNK;
+      float[] s = ThreadScratch.floats(tmpOff + Winograd3x3.outputScratch());
       Winograd3x3.transformInput(in, g * inC * inH * inW, inImage, inC, inH, inW, padIn, tH, tW, t0, count, s);
       int uOff = g * positions * outC * inC;
       for (int xi = 0; xi < positions; xi++) {
@@ -395,7 +396,7 @@ public final class Conv2d implements Op {
         Gemm.sgemm(false, false, rows, count, inC, uw, uOff + (xi * outC + f0) * inC, inC, s, xi * inC * count, count,
             s, vSize + xi * rows * count, count, false);
       }
-      Winograd3x3.transformOutput(s, vSize, rows, g * outC + f0, t0, count, tH, tW, out, outImage, outH, outW, bias, accumulate);
+      Winograd3x3.output(s, vSize, rows, g * outC + f0, t0, count, tH, tW, out, outImage, outH, outW, bias, accumulate, s, tmpOff);
     }
 
     /** Output rows of block blk, filters f0..f1 of image i, as an implicit GEMM over the padded rows they read. */

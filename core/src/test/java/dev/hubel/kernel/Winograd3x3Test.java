@@ -22,6 +22,8 @@ class Winograd3x3Test {
       "4, 6, 9, 7, 0, 2, 5, true",
       "5, 1, 1, 2, 1, 2, 64, false",
       "33, 9, 9, 17, 1, 1, 33, true",
+      "2, 9, 7, 4, 1, 3, 64, false",
+      "3, 10, 5, 6, 2, 2, 48, true",
   })
   void matchesTheDirectConvolution(int c, int h, int w, int f, int pad, int n, int chunk, boolean accumulate) {
     int ho = h + 2 * pad - 2, wo = w + 2 * pad - 2, tilesH = (ho + 1) / 2, tilesW = (wo + 1) / 2;
@@ -42,7 +44,12 @@ class Winograd3x3Test {
       for (int xi = 0; xi < 16; xi++) {
         Gemm.sgemm(false, false, f, count, c, u, 3 + xi * f * c, c, v, xi * c * count, count, m, 2 + xi * f * count, count, false);
       }
+      float[] before = y.clone();
       Winograd3x3.transformOutput(m, 2, f, 0, t0, count, tilesH, tilesW, y, f * ho * wo, ho, wo, bias, accumulate);
+      // the vector output transform (vectors of tiles, lane by lane out) gives the same bits
+      new VectorElementwise().winogradOutput(m, 2, f, 0, t0, count, tilesH, tilesW, before, f * ho * wo, ho, wo, bias,
+          accumulate, new float[3 + ElementwiseKernel.WINOGRAD_TMP], 3);
+      assertThat(before).as("vector output transform, tiles %d..%d", t0, t0 + count).containsExactly(y);
     }
     for (int i = 0; i < n; i++) {
       for (int o = 0; o < f; o++) {
