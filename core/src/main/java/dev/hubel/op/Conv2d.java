@@ -36,8 +36,8 @@ import java.util.List;
  * filters per group are implicit GEMMs ({@link ImplicitConv}): the product reads shifted slices
  * of the zero-padded image instead of a lowered copy, unless the thrown-away columns of the
  * padded grid would cost more than the copy saves. Deep 3x3 convolutions at stride 1 over enough
- * of a batch run their forward pass by Winograd's F(2x2, 3x3) ({@link Winograd3x3}); their
- * backward pass is lowered.
+ * of a batch run their forward pass and dx by Winograd's F(2x2, 3x3) ({@link Winograd3x3}); their
+ * dw is lowered.
  */
 public final class Conv2d implements Op {
   private final String layer;
@@ -181,8 +181,10 @@ public final class Conv2d implements Op {
      * Channels and filters per group for Winograd, from a per-layer measurement (forward, 2
      * threads, against lowering): it won 1.1-1.2x with 128 to 384 of each and enough tiles
      * (AlphaGo's 192 at batch 16, AlexNet's 13x13 layers at 16, VGG's 112x112x128 and 56x56x256
-     * at 1) and lost elsewhere. With 64 channels its scalar transforms cost more than the
-     * products save; with 512, the 16 transformed weight blocks (16 MB) no longer stay in cache.
+     * at 1). With 512 it lost (0.6-0.8x): the 16 transformed weight blocks (16 MB) no longer stay
+     * in cache. With 64 it lost while the output transform was scalar; since that went to
+     * vectors it wins 1.05-1.3x per layer there, but no bench row moved (VGG-16, ResNet-50 at 8),
+     * so the bound stays at 128.
      */
     static final int WINOGRAD_MIN_CHANNELS = 128, WINOGRAD_MAX_CHANNELS = 384;
     /**
@@ -205,7 +207,7 @@ public final class Conv2d implements Op {
     private final int hw = ho * wo;           // columns of col
     private final boolean lowered;            // false for 1x1, stride 1, pad 0: the image is col
     private final boolean implicit;           // stride 1: the product reads the padded image through row tables
-    private final boolean winograd;           // 3x3 at stride 1, deep: the forward pass by Winograd3x3
+    private final boolean winograd;           // 3x3 at stride 1, deep: forward and dx by Winograd3x3 (enough tiles)
     private final int tilesH, tilesW, tiles;  // Winograd: 2x2 output tiles per column, per row, per image
     private final float[] u;                  // Winograd: per group, the 16 transformed weight blocks
     // Winograd for dx: the convolution of dy (padded by 2 - pad) with the flipped, transposed
@@ -249,8 +251,9 @@ public final class Conv2d implements Op {
       this.pieces = pool.threads();
       this.lowered = !(fh == 1 && fw == 1 && stride == 1 && pad == 0 && padW == 0);
       this.wp = wIn + 2 * padW;
-      this.implicit = lowered && k >= IMPLICIT_MIN_DEPTH && stride == 1 && pad <= fh - 1 && padW <= fw - 1 && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS
-          && wp - wo <= IMPLICIT_MAX_WASTE * wo && (long) cg * (h + 2 * pad) * wp <= IMPLICIT_MAX_IMAGE_FLOATS;
+      this.implicit = lowered && stride == 1 && pad <= fh - 1 && padW <= fw - 1 && k >= IMPLICIT_MIN_DEPTH
+          && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS && wp - wo <= IMPLICIT_MAX_WASTE * wo
+          && (long) cg * (h + 2 * pad) * wp <= IMPLICIT_MAX_IMAGE_FLOATS;
       this.dwTransposed = implicit || fg >= 32;
       this.winograd = !implicit && fh == 3 && fw == 3 && stride == 1 && pad == padW && pad <= 2
           && cg >= WINOGRAD_MIN_CHANNELS && fg >= WINOGRAD_MIN_CHANNELS
