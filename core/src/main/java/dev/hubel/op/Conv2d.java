@@ -32,12 +32,11 @@ import java.util.List;
  *
  * Each image (and group) is lowered with im2col to col (C/G*Fh*Fw, Ho*Wo) and multiplied:
  * y_g = w_g . col_g + b_g. A 1x1 filter at stride 1 without padding needs no lowering: the image
- * already is col. Other stride-1 convolutions with at least {@value Compiled#IMPLICIT_MIN_FILTERS}
- * filters per group are implicit GEMMs ({@link ImplicitConv}): the product reads shifted slices
- * of the zero-padded image instead of a lowered copy, unless the thrown-away columns of the
- * padded grid would cost more than the copy saves. Deep 3x3 convolutions at stride 1 over enough
- * of a batch run their forward pass and dx by Winograd's F(2x2, 3x3) ({@link Winograd3x3}); their
- * dw is lowered.
+ * already is col. Other stride-1 convolutions with a moderate number of filters on small images
+ * are implicit GEMMs ({@link ImplicitConv}): the product reads shifted slices of the zero-padded
+ * image instead of a lowered copy. Deep 3x3 convolutions at stride 1 over enough of a batch run
+ * their forward pass and dx by Winograd's F(2x2, 3x3) ({@link Winograd3x3}); their dw is lowered.
+ * Which shapes take which path, and the measurements behind it: {@link ConvPathRules}.
  */
 public final class Conv2d implements Op {
   private final String layer;
@@ -150,49 +149,6 @@ public final class Conv2d implements Op {
     /** Floats of lowered columns per forward block: about half of a core's L2. */
     private static final int COLUMN_BLOCK_FLOATS = 1 << 17;
     private static final int MIN_BLOCK_POSITIONS = 128;
-    /**
-     * Fewest filters per group for the implicit GEMM. Its weight gradient is always summed
-     * transposed (k x filters), which wastes most of a register tile below one vector of filters.
-     */
-    static final int IMPLICIT_MIN_FILTERS = 16;
-    /**
-     * Most filters per group for the implicit GEMM. With more, each lowered column feeds so many
-     * rows of the product that lowering it is cheap, the GEMM packs B anyway, and the grid's
-     * thrown-away columns cost more than the copy saves (AlphaGo's 192 filters at 19x19 ran 0.9x).
-     */
-    static final int IMPLICIT_MAX_FILTERS = 128;
-    /**
-     * Fewest rows of the lowering (C/G*Fh*Fw) for the implicit GEMM: a one-channel image's
-     * lowering is cheap, and the implicit form lost there (fashion-cnn's first layer, 1x28x28
-     * into 32, trained 0.7-0.9x); it won 1.2-1.9x on ResNet-20's layers and 1.15x on AlexNet's
-     * 5x5 layer.
-     */
-    static final int IMPLICIT_MIN_DEPTH = 32;
-    /**
-     * Most floats in one group's padded image for the implicit GEMM. Larger images measured
-     * slower than lowering (ResNet-50's 56x56x64 at batch 1 0.9x, VGG-16 no better): the tile's
-     * rows of B then jump across a slab that no longer stays close in cache. Not investigated
-     * further; small maps are where lowering cost most anyway.
-     */
-    private static final int IMPLICIT_MAX_IMAGE_FLOATS = 1 << 16;
-    /** Most extra grid columns the implicit GEMM may compute, as a fraction of the kept ones (7x7 with pad 1: 2/7). */
-    private static final double IMPLICIT_MAX_WASTE = 0.3;
-    /**
-     * Channels and filters per group for Winograd, from a per-layer measurement (forward, 2
-     * threads, against lowering): it won 1.1-1.2x with 128 to 384 of each and enough tiles
-     * (AlphaGo's 192 at batch 16, AlexNet's 13x13 layers at 16, VGG's 112x112x128 and 56x56x256
-     * at 1). With 512 it lost (0.6-0.8x): the 16 transformed weight blocks (16 MB) no longer stay
-     * in cache. With 64 it lost while the output transform was scalar; since that went to
-     * vectors it wins 1.05-1.3x per layer there, but no bench row moved (VGG-16, ResNet-50 at 8),
-     * so the bound stays at 128.
-     */
-    static final int WINOGRAD_MIN_CHANNELS = 128, WINOGRAD_MAX_CHANNELS = 384;
-    /**
-     * Fewest tiles in a batch for Winograd: with fewer, a unit is cut by filters, each cut
-     * transforms the same input again, and the products are too narrow (AlphaGo at batch 1 ran
-     * 0.5x, ResNet-50's 14x14x256 at batch 1 0.3x).
-     */
-    static final int WINOGRAD_MIN_TILES = 768;
     /** Tiles per Winograd unit: one 64-wide register strip of the products' columns. */
     private static final int WINOGRAD_CHUNK = 64;
 
@@ -251,13 +207,9 @@ public final class Conv2d implements Op {
       this.pieces = pool.threads();
       this.lowered = !(fh == 1 && fw == 1 && stride == 1 && pad == 0 && padW == 0);
       this.wp = wIn + 2 * padW;
-      this.implicit = lowered && stride == 1 && pad <= fh - 1 && padW <= fw - 1 && k >= IMPLICIT_MIN_DEPTH
-          && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS && wp - wo <= IMPLICIT_MAX_WASTE * wo
-          && (long) cg * (h + 2 * pad) * wp <= IMPLICIT_MAX_IMAGE_FLOATS;
+      this.implicit = lowered && ConvPathRules.implicit(cg, h, wIn, fg, fh, fw, stride, pad, padW, wo);
       this.dwTransposed = implicit || fg >= 32;
-      this.winograd = !implicit && fh == 3 && fw == 3 && stride == 1 && pad == padW && pad <= 2
-          && cg >= WINOGRAD_MIN_CHANNELS && fg >= WINOGRAD_MIN_CHANNELS
-          && cg <= WINOGRAD_MAX_CHANNELS && fg <= WINOGRAD_MAX_CHANNELS;
+      this.winograd = !implicit && ConvPathRules.winograd(cg, fg, fh, fw, stride, pad, padW);
       this.tilesH = (ho + 1) / 2;
       this.tilesW = (wo + 1) / 2;
       this.tiles = tilesH * tilesW;
@@ -269,7 +221,7 @@ public final class Conv2d implements Op {
       int target = Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / 64 * 64);
       // An implicit block's slab of padded rows is Fh*Fw times smaller than the lowered block, so
       // it may span more rows: as many as fill the same cache, and at least `target` columns.
-      // (Under IMPLICIT_MAX_IMAGE_FLOATS that is always the whole image; the cut is kept for a
+      // (Under ConvPathRules' image bound that is always the whole image; the cut is kept for a
       // larger limit, once why big images ran slower is understood.)
       int rowsPerBlock = Math.max((target + wp - 1) / wp, COLUMN_BLOCK_FLOATS / (cg * wp) - (fh - 1));
       this.blockRows = ho <= rowsPerBlock + rowsPerBlock / 2 ? ho : rowsPerBlock;
@@ -311,7 +263,7 @@ public final class Conv2d implements Op {
     @Override
     public void forward(int n, boolean training) {
       this.n = n;
-      if (winograd && n * tiles >= WINOGRAD_MIN_TILES) {
+      if (winograd && ConvPathRules.winogradPays(n * tiles)) {
         for (int g = 0; g < groups; g++) {
           Winograd3x3.transformWeights(w.value(), g * fg * k, fg, cg, u, g * Winograd3x3.POSITIONS * fg * cg);
         }
@@ -419,7 +371,7 @@ public final class Conv2d implements Op {
       this.n = n;
       this.channelBlocks = cutsFor(n * groups, cg);
       this.units = n * groups * channelBlocks;
-      this.dxByWinograd = winograd && x.grad != null && n * tilesDx >= WINOGRAD_MIN_TILES;
+      this.dxByWinograd = winograd && x.grad != null && ConvPathRules.winogradPays(n * tilesDx);
       if (dxByWinograd) {
         ImplicitConv.flipTranspose(w.value(), groups, fg, cg, fh, fw, wFlip);
         for (int g = 0; g < groups; g++) {

@@ -1,0 +1,78 @@
+package dev.hubel.op;
+
+/**
+ * Which way {@link Conv2d} computes a convolution, by shape: lowered (im2col + GEMM), implicit
+ * GEMM ({@link dev.hubel.kernel.ImplicitConv}) or Winograd ({@link dev.hubel.kernel.Winograd3x3}).
+ * Every bound here was set from a measurement, per layer or per bench row (BENCHMARKS.md,
+ * 2026-11-25 evening); each says which.
+ */
+final class ConvPathRules {
+  private ConvPathRules() {}
+
+  /**
+   * Fewest filters per group for the implicit GEMM. Its weight gradient is always summed
+   * transposed (k x filters), which wastes most of a register tile below one vector of filters.
+   */
+  private static final int IMPLICIT_MIN_FILTERS = 16;
+  /**
+   * Most filters per group for the implicit GEMM. With more, each lowered column feeds so many
+   * rows of the product that lowering it is cheap, the GEMM packs B anyway, and the grid's
+   * thrown-away columns cost more than the copy saves (AlphaGo's 192 filters at 19x19 ran 0.9x).
+   */
+  private static final int IMPLICIT_MAX_FILTERS = 128;
+  /**
+   * Fewest rows of the lowering (C/G*Fh*Fw) for the implicit GEMM: a one-channel image's
+   * lowering is cheap, and the implicit form lost there (fashion-cnn's first layer, 1x28x28
+   * into 32, trained 0.7-0.9x); it won 1.2-1.9x on ResNet-20's layers and 1.15x on AlexNet's
+   * 5x5 layer.
+   */
+  private static final int IMPLICIT_MIN_DEPTH = 32;
+  /**
+   * Most floats in one group's padded image for the implicit GEMM. Larger images measured
+   * slower than lowering (ResNet-50's 56x56x64 at batch 1 0.9x, VGG-16 no better): the tile's
+   * rows of B then jump across a slab that no longer stays close in cache. Not investigated
+   * further; small maps are where lowering cost most anyway.
+   */
+  private static final int IMPLICIT_MAX_IMAGE_FLOATS = 1 << 16;
+  /** Most extra grid columns the implicit GEMM may compute, as a fraction of the kept ones (7x7 with pad 1: 2/7). */
+  private static final double IMPLICIT_MAX_WASTE = 0.3;
+  /**
+   * Channels and filters per group for Winograd, from a per-layer measurement (forward, 2
+   * threads, against lowering): it won 1.1-1.2x with 128 to 384 of each and enough tiles
+   * (AlphaGo's 192 at batch 16, AlexNet's 13x13 layers at 16, VGG's 112x112x128 and 56x56x256
+   * at 1). With 512 it lost (0.6-0.8x): the 16 transformed weight blocks (16 MB) no longer stay
+   * in cache. With 64 it lost while the output transform was scalar; since that went to
+   * vectors it wins 1.05-1.3x per layer there, but no bench row moved (VGG-16, ResNet-50 at 8),
+   * so the bound stays at 128.
+   */
+  private static final int WINOGRAD_MIN_CHANNELS = 128, WINOGRAD_MAX_CHANNELS = 384;
+  /**
+   * Fewest tiles in a batch for Winograd: with fewer, a unit is cut by filters, each cut
+   * transforms the same input again, and the products are too narrow (AlphaGo at batch 1 ran
+   * 0.5x, ResNet-50's 14x14x256 at batch 1 0.3x).
+   */
+  private static final int WINOGRAD_MIN_TILES = 768;
+
+  /**
+   * Whether a stride-1 convolution runs as an implicit GEMM: cg channels of h x w per group into
+   * fg filters of fh x fw, padded (pad, padW), wo output columns.
+   */
+  static boolean implicit(int cg, int h, int w, int fg, int fh, int fw, int stride, int pad, int padW, int wo) {
+    int wp = w + 2 * padW;
+    return stride == 1 && pad <= fh - 1 && padW <= fw - 1 && cg * fh * fw >= IMPLICIT_MIN_DEPTH
+        && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS && wp - wo <= IMPLICIT_MAX_WASTE * wo
+        && (long) cg * (h + 2 * pad) * wp <= IMPLICIT_MAX_IMAGE_FLOATS;
+  }
+
+  /** Whether a convolution may run by Winograd F(2x2, 3x3) (then also {@link #winogradPays}). */
+  static boolean winograd(int cg, int fg, int fh, int fw, int stride, int pad, int padW) {
+    return fh == 3 && fw == 3 && stride == 1 && pad == padW && pad <= 2
+        && cg >= WINOGRAD_MIN_CHANNELS && fg >= WINOGRAD_MIN_CHANNELS
+        && cg <= WINOGRAD_MAX_CHANNELS && fg <= WINOGRAD_MAX_CHANNELS;
+  }
+
+  /** Whether Winograd beats lowering over this many 2x2 tiles in a batch. */
+  static boolean winogradPays(int tilesInBatch) {
+    return tilesInBatch >= WINOGRAD_MIN_TILES;
+  }
+}
