@@ -7,7 +7,6 @@ import dev.hubel.kernel.Gemm;
 import dev.hubel.kernel.Im2col;
 import dev.hubel.kernel.ImplicitConv;
 import dev.hubel.kernel.ThreadScratch;
-import dev.hubel.kernel.Winograd3x3;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.tensor.Param;
 import dev.hubel.tensor.Role;
@@ -35,7 +34,7 @@ import java.util.List;
  * already is col. Other stride-1 convolutions with a moderate number of filters on small images
  * are implicit GEMMs ({@link ImplicitConv}): the product reads shifted slices of the zero-padded
  * image instead of a lowered copy. Deep 3x3 convolutions at stride 1 over enough of a batch run
- * their forward pass and dx by Winograd's F(2x2, 3x3) ({@link Winograd3x3}); their dw is lowered.
+ * their forward pass and dx by Winograd's F(2x2, 3x3) ({@link WinogradPass}); their dw is lowered.
  * Which shapes take which path, and the measurements behind it: {@link ConvPathRules}.
  */
 public final class Conv2d implements Op {
@@ -126,6 +125,15 @@ public final class Conv2d implements Op {
     return "(" + fh + "*" + fw + "*" + in.c() / groups + ")*" + filters + (bias ? " + " + filters : "");
   }
 
+  /**
+   * How many ways to cut what a unit holds when {@code units} alone would leave some of
+   * {@code pieces} threads idle (at most {@code most}).
+   */
+  static int cutsFor(int units, int most, int pieces) {
+    if (units >= 2 * pieces || pieces == 1) return 1;
+    return Math.max(1, Math.min(most, (2 * pieces + units - 1) / units));
+  }
+
   @Override
   public Step compile(Tensor[] inputs, Tensor output, Param[] params, WorkerPool pool) {
     return new Compiled(inputs[0], output, params[0], bias ? params[1] : null, pool);
@@ -149,8 +157,6 @@ public final class Conv2d implements Op {
     /** Floats of lowered columns per forward block: about half of a core's L2. */
     private static final int COLUMN_BLOCK_FLOATS = 1 << 17;
     private static final int MIN_BLOCK_POSITIONS = 128;
-    /** Tiles per Winograd unit: one 64-wide register strip of the products' columns. */
-    private static final int WINOGRAD_CHUNK = 64;
 
     private final Tensor x, y;
     private final Param w, b;  // b: null without bias
@@ -163,15 +169,8 @@ public final class Conv2d implements Op {
     private final int hw = ho * wo;           // columns of col
     private final boolean lowered;            // false for 1x1, stride 1, pad 0: the image is col
     private final boolean implicit;           // stride 1: the product reads the padded image through row tables
-    private final boolean winograd;           // 3x3 at stride 1, deep: forward and dx by Winograd3x3 (enough tiles)
-    private final int tilesH, tilesW, tiles;  // Winograd: 2x2 output tiles per column, per row, per image
-    private final float[] u;                  // Winograd: per group, the 16 transformed weight blocks
-    // Winograd for dx: the convolution of dy (padded by 2 - pad) with the flipped, transposed
-    // weights wFlip, transformed into uDx; tiles of dx.
-    private final int tilesHDx, tilesWDx, tilesDx;
-    private final float[] uDx;
-    private boolean dxByWinograd;
-    private int dxFilterBlocks;
+    private final WinogradPass winograd;      // 3x3 at stride 1, deep: forward and dx by Winograd; else null
+    private boolean dxByWinograd;             // this backward pass: dx done by winograd
     private final int block, blocks;          // forward: output positions per block, blocks per image
     private final float[][] col, dcol;        // per piece: (k, hw), made by the first backward pass
     private final float[][] dw, db;           // per piece partial sums, reduced in piece order
@@ -193,8 +192,6 @@ public final class Conv2d implements Op {
     private final float[] wFlip;
     private final float[][] xPad, dyGrid, dyPad, dxGrid;  // per piece, made by the first backward pass
     private final WorkerPool.Task forwardTask = this::forwardPiece;
-    private final WorkerPool.Task winogradTask = this::forwardWinograd;
-    private final WorkerPool.Task winogradDxTask = this::inputGradientWinograd;
     private final WorkerPool.Task backwardTask = this::backwardPiece;
     private int n, units, filterBlocks, channelBlocks;
 
@@ -209,15 +206,8 @@ public final class Conv2d implements Op {
       this.wp = wIn + 2 * padW;
       this.implicit = lowered && ConvPathRules.implicit(cg, h, wIn, fg, fh, fw, stride, pad, padW, wo);
       this.dwTransposed = implicit || fg >= 32;
-      this.winograd = !implicit && ConvPathRules.winograd(cg, fg, fh, fw, stride, pad, padW);
-      this.tilesH = (ho + 1) / 2;
-      this.tilesW = (wo + 1) / 2;
-      this.tiles = tilesH * tilesW;
-      this.u = winograd ? new float[Winograd3x3.POSITIONS * w.size() / 9] : null;
-      this.uDx = winograd ? new float[Winograd3x3.POSITIONS * w.size() / 9] : null;
-      this.tilesHDx = (h + 1) / 2;
-      this.tilesWDx = (wIn + 1) / 2;
-      this.tilesDx = tilesHDx * tilesWDx;
+      this.winograd = !implicit && ConvPathRules.winograd(cg, fg, fh, fw, stride, pad, padW)
+          ? new WinogradPass(x, y, w, b, pool, groups, pad) : null;
       int target = Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / 64 * 64);
       // An implicit block's slab of padded rows is Fh*Fw times smaller than the lowered block, so
       // it may span more rows: as many as fill the same cache, and at least `target` columns.
@@ -245,7 +235,7 @@ public final class Conv2d implements Op {
       this.dxGrid = new float[pieces][];
       this.dw = new float[pieces][w.size()];
       this.wT = implicit ? null : new float[w.size()];
-      this.wFlip = implicit || winograd ? new float[w.size()] : null;
+      this.wFlip = implicit ? new float[w.size()] : null;
       this.db = new float[pieces][b == null ? 0 : b.size()];
     }
 
@@ -254,24 +244,14 @@ public final class Conv2d implements Op {
       return (i * c + g * cg) * h * wIn;
     }
 
-    /** How many ways to cut what a unit holds when {@code units} alone would leave threads idle. */
     private int cutsFor(int units, int most) {
-      if (units >= 2 * pieces || pieces == 1) return 1;
-      return Math.max(1, Math.min(most, (2 * pieces + units - 1) / units));
+      return Conv2d.cutsFor(units, most, pieces);
     }
 
     @Override
     public void forward(int n, boolean training) {
       this.n = n;
-      if (winograd && ConvPathRules.winogradPays(n * tiles)) {
-        for (int g = 0; g < groups; g++) {
-          Winograd3x3.transformWeights(w.value(), g * fg * k, fg, cg, u, g * Winograd3x3.POSITIONS * fg * cg);
-        }
-        int chunks = (n * tiles + WINOGRAD_CHUNK - 1) / WINOGRAD_CHUNK;
-        this.filterBlocks = cutsFor(chunks * groups, fg / 12);
-        pool.run(chunks * groups * filterBlocks, winogradTask);
-        return;
-      }
+      if (winograd != null && winograd.forward(n)) return;
       int base = n * groups * blocks;
       this.filterBlocks = cutsFor(base, fg / 12);
       // One piece per unit, claimed by whichever thread is free: units write disjoint parts of y,
@@ -314,46 +294,6 @@ public final class Conv2d implements Op {
       }
     }
 
-    /**
-     * Unit u of a Winograd forward pass: a chunk of WINOGRAD_CHUNK tiles (numbered over the batch,
-     * so a chunk may span images), one group, one block of filters.
-     */
-    private void forwardWinograd(int unit) {
-      winogradUnit(unit, filterBlocks, n * tiles, x.value, cg, h, wIn, c * h * wIn, pad, u, fg, y.value, filters * hw, ho, wo,
-          tilesH, tilesW, b == null ? null : b.value(), false);
-    }
-
-    /** Unit u of dx by Winograd: dx += the convolution of dy with the flipped weights (dy padded by 2 - pad). */
-    private void inputGradientWinograd(int unit) {
-      winogradUnit(unit, dxFilterBlocks, n * tilesDx, y.grad, fg, ho, wo, filters * hw, 2 - pad, uDx, cg, x.grad, c * h * wIn,
-          h, wIn, tilesHDx, tilesWDx, null, true);
-    }
-
-    /**
-     * One Winograd unit: a chunk of tiles of the output, one group, one block of its output
-     * channels. The input has inC channels per group (group g's from {@code g*inC*inH*inW}), the
-     * output outC per group; uw holds per group the 16 transformed weight blocks (outC x inC).
-     */
-    private void winogradUnit(int unit, int cuts, int totalTiles, float[] in, int inC, int inH, int inW, int inImage, int padIn,
-                              float[] uw, int outC, float[] out, int outImage, int outH, int outW, int tH, int tW,
-                              float[] bias, boolean accumulate) {
-      int fb = unit % cuts, rest = unit / cuts;
-      int g = rest % groups, chunk = rest / groups;
-      int f0 = splitStart(fb, cuts, outC), f1 = splitStart(fb + 1, cuts, outC), rows = f1 - f0;
-      int t0 = chunk * WINOGRAD_CHUNK, count = Math.min(WINOGRAD_CHUNK, totalTiles - t0);
-      int positions = Winograd3x3.POSITIONS, vSize = positions * inC * count;
-      int tmpOff = positions * (inC + outC) * WINOGRAD_CHUNK;
-      float[] s = ThreadScratch.floats(tmpOff + Winograd3x3.outputScratch());
-      Winograd3x3.transformInput(in, g * inC * inH * inW, inImage, inC, inH, inW, padIn, tH, tW, t0, count, s);
-      int uOff = g * positions * outC * inC;
-      for (int xi = 0; xi < positions; xi++) {
-        // M[xi] (rows x count) = U[xi][f0..f1] (rows x inC) . V[xi] (inC x count)
-        Gemm.sgemm(false, false, rows, count, inC, uw, uOff + (xi * outC + f0) * inC, inC, s, xi * inC * count, count,
-            s, vSize + xi * rows * count, count, false);
-      }
-      Winograd3x3.output(s, vSize, rows, g * outC + f0, t0, count, tH, tW, out, outImage, outH, outW, bias, accumulate, s, tmpOff);
-    }
-
     /** Output rows of block blk, filters f0..f1 of image i, as an implicit GEMM over the padded rows they read. */
     private void forwardImplicit(int i, int g, int blk, int f0, int f1) {
       int oy0 = blk * blockRows, rowsOut = Math.min(ho, oy0 + blockRows) - oy0, q = rowsOut * wp;
@@ -371,19 +311,14 @@ public final class Conv2d implements Op {
       this.n = n;
       this.channelBlocks = cutsFor(n * groups, cg);
       this.units = n * groups * channelBlocks;
-      this.dxByWinograd = winograd && x.grad != null && ConvPathRules.winogradPays(n * tilesDx);
-      if (dxByWinograd) {
-        ImplicitConv.flipTranspose(w.value(), groups, fg, cg, fh, fw, wFlip);
-        for (int g = 0; g < groups; g++) {
-          Winograd3x3.transformWeights(wFlip, g * cg * fg * 9, cg, fg, uDx, g * Winograd3x3.POSITIONS * cg * fg);
+      this.dxByWinograd = winograd != null && winograd.inputGradient(n);
+      if (x.grad != null && !dxByWinograd) {
+        // the per-pass copy of the weights that the pieces' dx products read
+        if (implicit) {
+          ImplicitConv.flipTranspose(w.value(), groups, fg, cg, fh, fw, wFlip);
+        } else {
+          transposePerGroup(w.value(), wT);
         }
-        int chunks = (n * tilesDx + WINOGRAD_CHUNK - 1) / WINOGRAD_CHUNK;
-        this.dxFilterBlocks = cutsFor(chunks * groups, cg / 12);
-        pool.run(chunks * groups * dxFilterBlocks, winogradDxTask);
-      } else if (x.grad != null && implicit) {
-        ImplicitConv.flipTranspose(w.value(), groups, fg, cg, fh, fw, wFlip);
-      } else if (x.grad != null) {
-        transposePerGroup(w.value(), wT);
       }
       pool.run(pieces, backwardTask);
       for (int p = 0; p < pieces; p++) {
