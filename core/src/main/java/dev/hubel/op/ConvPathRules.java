@@ -23,7 +23,7 @@ final class ConvPathRules {
   /**
    * Fewest rows of the lowering (C/G*Fh*Fw) for the implicit GEMM: a one-channel image's
    * lowering is cheap, and the implicit form lost there (fashion-cnn's first layer, 1x28x28
-   * into 32, trained 0.7-0.9x); it won 1.2-1.9x on ResNet-20's layers and 1.15x on AlexNet's
+   * into 32, trained 0.6-0.9x); it won 1.1-2.1x on ResNet-20's layers and 1.1-1.2x on AlexNet's
    * 5x5 layer.
    */
   private static final int IMPLICIT_MIN_DEPTH = 32;
