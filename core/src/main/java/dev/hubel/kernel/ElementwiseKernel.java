@@ -18,7 +18,7 @@ interface ElementwiseKernel {
   void winogradOutput(float[] m, int mOff, int rows, int f0, int t0, int count, int tilesH, int tilesW,
                       float[] y, int imageStride, int ho, int wo, float[] bias, boolean accumulate, float[] tmp, int tmpOff);
 
-  /** Floats of scratch {@link #winogradOutput} may use: four outputs for up to 64 tiles. */
+  /** Floats of scratch {@link #winogradOutput} may use: four outputs for one vector of tiles, up to 64 lanes. */
   int WINOGRAD_TMP = 4 * 64;
 
   /** The plain Java loops, for a JVM without the Vector API. */

@@ -48,9 +48,13 @@ final class PackedPanels {
     return tile;
   }
 
-  /** Packs op(A)[ic .. ic+mb, pc .. pc+kb] into strips of mr rows. */
-  static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mb, int kb,
-                    int mr, float[] panel) {
+  /**
+   * Packs op(A)[ic .. ic+mb, pc .. pc+kb] into strips of mr rows. Untransposed, row i of A starts
+   * at {@code a[aRows[aRowsOff + i]]} when a table of row starts is given, else at
+   * {@code a[aOff + i*lda]}.
+   */
+  static void packA(boolean transA, float[] a, int aOff, int lda, int[] aRows, int aRowsOff,
+                    int ic, int pc, int mb, int kb, int mr, float[] panel) {
     for (int strip = 0; strip * mr < mb; strip++) {
       int base = strip * kb * mr;
       for (int r = 0; r < mr; r++) {
@@ -61,16 +65,20 @@ final class PackedPanels {
           int src = aOff + pc * lda + ic + i;
           for (int p = 0; p < kb; p++) panel[base + p * mr + r] = a[src + p * lda];
         } else {
-          int src = aOff + (ic + i) * lda + pc;
+          int src = (aRows != null ? aRows[aRowsOff + ic + i] : aOff + (ic + i) * lda) + pc;
           for (int p = 0; p < kb; p++) panel[base + p * mr + r] = a[src + p];
         }
       }
     }
   }
 
-  /** Packs op(B)[pc .. pc+kb, jc .. jc+nb] into strips of nr columns. */
-  static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kb, int nb,
-                    int nr, float[] panel) {
+  /**
+   * Packs op(B)[pc .. pc+kb, jc .. jc+nb] into strips of nr columns. Untransposed, row p of B
+   * starts at {@code b[bRows[bRowsOff + p]]} when a table of row starts is given, else at
+   * {@code b[bOff + p*ldb]}.
+   */
+  static void packB(boolean transB, float[] b, int bOff, int ldb, int[] bRows, int bRowsOff,
+                    int pc, int jc, int kb, int nb, int nr, float[] panel) {
     for (int strip = 0; strip * nr < nb; strip++) {
       int base = strip * kb * nr;
       int j0 = jc + strip * nr;
@@ -82,35 +90,10 @@ final class PackedPanels {
         }
       } else {
         for (int p = 0; p < kb; p++) {
-          System.arraycopy(b, bOff + (pc + p) * ldb + j0, panel, base + p * nr, width);
+          int row = bRows != null ? bRows[bRowsOff + pc + p] : bOff + (pc + p) * ldb;
+          System.arraycopy(b, row + j0, panel, base + p * nr, width);
         }
       }
-    }
-  }
-
-  /** Packs A rows ic .. ic+mb (row i at {@code a[aRows[aRowsOff + i]]}), columns pc .. pc+kb, into strips of mr rows. */
-  static void packGatheredA(float[] a, int[] aRows, int aRowsOff, int pc, int mb, int kb, int mr, float[] panel) {
-    for (int strip = 0; strip * mr < mb; strip++) {
-      int base = strip * kb * mr;
-      for (int r = 0; r < mr; r++) {
-        int i = strip * mr + r;
-        if (i >= mb) {
-          for (int p = 0; p < kb; p++) panel[base + p * mr + r] = 0f;
-        } else {
-          int src = aRows[aRowsOff + i] + pc;
-          for (int p = 0; p < kb; p++) panel[base + p * mr + r] = a[src + p];
-        }
-      }
-    }
-  }
-
-  /** Packs rows 0 .. kb of a gathered B (row p at {@code b[bRows[bRowsOff + p]]}), columns jc .. jc+nb, into strips of nr columns. */
-  static void packGatheredB(float[] b, int[] bRows, int bRowsOff, int jc, int kb, int nb, int nr, float[] panel) {
-    for (int strip = 0; strip * nr < nb; strip++) {
-      int base = strip * kb * nr;
-      int j0 = jc + strip * nr;
-      int width = Math.min(nr, nb - strip * nr);
-      for (int p = 0; p < kb; p++) System.arraycopy(b, bRows[bRowsOff + p] + j0, panel, base + p * nr, width);
     }
   }
 }

@@ -34,9 +34,9 @@ public final class Pooling {
           for (int iy = yStart; iy < yEnd; iy++) {
             int row = in + iy * w;
             for (int ix = xStart; ix < xEnd; ix++) {
-              // Selects, not branches (which of nine noisy values wins is a coin toss the branch
-              // predictor loses): '>' keeps the first maximum, and a NaN wins and stays, as in
-              // max2x2. Non-short-circuit & and | keep the whole test branch-free.
+              // The same rule and selects as max2x2: '>' keeps the first maximum, and a NaN wins
+              // and stays (& and | do not short-circuit, so no branch). Unlike max2x2's, this
+              // change measured no faster; it is here so that both paths keep one NaN rule.
               float v = x[row + ix];
               boolean take = (v > best | v != v) & best == best;
               best = take ? v : best;

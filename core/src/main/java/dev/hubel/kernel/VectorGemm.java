@@ -108,11 +108,7 @@ final class VectorGemm implements GemmKernel {
         int[] gather = bRows;
         if (packB) {
           bSource = panels.bPanel(roundUp(nb, NR) * kb);
-          if (bRows != null) {
-            PackedPanels.packGatheredB(b, bRows, bRowsOff + pc, jc, kb, nb, NR, bSource);
-          } else {
-            PackedPanels.packB(transB, b, bOff, ldb, pc, jc, kb, nb, NR, bSource);
-          }
+          PackedPanels.packB(transB, b, bOff, ldb, bRows, bRowsOff, pc, jc, kb, nb, NR, bSource);
           bBase = 0;
           bStride = NR;
           bStripStep = kb * NR;
@@ -127,17 +123,14 @@ final class VectorGemm implements GemmKernel {
           if (inPlace > 0) {
             // A's rows are read where they are (6 streams along k), as packing them cost as much as
             // a tenth of a convolution's time: a layer's weights were copied again for every image
-            multiplyBlock(a, aOff + ic * lda + pc, lda, 1, MR * lda, aRows, aRowsOff + ic, pc, inPlace, kb, bSource, bBase, bStride, bStripStep, gather, gatherOff, nb,
+            multiplyBlock(a, aOff + ic * lda + pc, lda, 1, MR * lda, aRows, aRowsOff + ic, pc, inPlace, kb,
+                bSource, bBase, bStride, bStripStep, gather, gatherOff, nb,
                 c, cOff + ic * ldc + jc, ldc, overwrite, panels.tile(MR * NR));
           }
           if (inPlace < mb) {
             int rows = mb - inPlace;
             float[] aPanel = panels.aPanel(roundUp(rows, MR) * kb);
-            if (aRows != null) {
-              PackedPanels.packGatheredA(a, aRows, aRowsOff + ic + inPlace, pc, rows, kb, MR, aPanel);
-            } else {
-              PackedPanels.packA(transA, a, aOff, lda, ic + inPlace, pc, rows, kb, MR, aPanel);
-            }
+            PackedPanels.packA(transA, a, aOff, lda, aRows, aRowsOff, ic + inPlace, pc, rows, kb, MR, aPanel);
             multiplyBlock(aPanel, 0, 1, MR, MR * kb, null, 0, 0, rows, kb, bSource, bBase, bStride, bStripStep,
                 gather, gatherOff, nb, c, cOff + (ic + inPlace) * ldc + jc, ldc, overwrite, panels.tile(MR * NR));
           }
@@ -381,7 +374,7 @@ final class VectorGemm implements GemmKernel {
    * product but a stride-1 convolution's) then keeps its loop free of the table's load.
    */
   private static void tileGathered(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int aStep,
-                           float[] bSource, int[] bRows, int bRowsOff, int col, int kb, float[] out) {
+                                   float[] bSource, int[] bRows, int bRowsOff, int col, int kb, float[] out) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
     FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
     FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;

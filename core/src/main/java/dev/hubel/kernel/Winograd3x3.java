@@ -41,27 +41,24 @@ public final class Winograd3x3 {
     for (int f = 0; f < filters; f++) {
       for (int c = 0; c < channels; c++) {
         int g = wOff + (f * channels + c) * 9, at = uOff + f * channels + c;
-        // Gg (4 x 3), one column of g at a time, then each of its rows times G^T
-        for (int row = 0; row < 4; row++) {
-          float a = gRow(w, g, row, 0), b = gRow(w, g, row, 1), cc = gRow(w, g, row, 2);
-          u[(row * 4) * block + at] = a;
-          u[(row * 4 + 1) * block + at] = 0.5f * (a + b + cc);
-          u[(row * 4 + 2) * block + at] = 0.5f * (a - b + cc);
-          u[(row * 4 + 3) * block + at] = cc;
-        }
+        float g00 = w[g], g01 = w[g + 1], g02 = w[g + 2];
+        float g10 = w[g + 3], g11 = w[g + 4], g12 = w[g + 5];
+        float g20 = w[g + 6], g21 = w[g + 7], g22 = w[g + 8];
+        // G g (4 x 3), row by row, each row then times G^T into four positions of U
+        storeRowTimesGt(u, at, block, 0, g00, g01, g02);
+        storeRowTimesGt(u, at, block, 1, 0.5f * (g00 + g10 + g20), 0.5f * (g01 + g11 + g21), 0.5f * (g02 + g12 + g22));
+        storeRowTimesGt(u, at, block, 2, 0.5f * (g00 - g10 + g20), 0.5f * (g01 - g11 + g21), 0.5f * (g02 - g12 + g22));
+        storeRowTimesGt(u, at, block, 3, g20, g21, g22);
       }
     }
   }
 
-  /** (G g)[row, col] for the 3x3 filter at w[g]. */
-  private static float gRow(float[] w, int g, int row, int col) {
-    float g0 = w[g + col], g1 = w[g + 3 + col], g2 = w[g + 6 + col];
-    return switch (row) {
-      case 0 -> g0;
-      case 1 -> 0.5f * (g0 + g1 + g2);
-      case 2 -> 0.5f * (g0 - g1 + g2);
-      default -> g2;
-    };
+  /** Row (a, b, c) of G g times G^T: positions row*4 .. row*4+3 of U, {@code block} floats apart. */
+  private static void storeRowTimesGt(float[] u, int at, int block, int row, float a, float b, float c) {
+    u[(row * 4) * block + at] = a;
+    u[(row * 4 + 1) * block + at] = 0.5f * (a + b + c);
+    u[(row * 4 + 2) * block + at] = 0.5f * (a - b + c);
+    u[(row * 4 + 3) * block + at] = c;
   }
 
   /**
