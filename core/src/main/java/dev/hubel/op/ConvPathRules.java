@@ -10,6 +10,22 @@ final class ConvPathRules {
   private ConvPathRules() {}
 
   /**
+   * The system property {@code hubel.conv} ({@code lowered}, {@code implicit} or {@code winograd})
+   * forces one path wherever the shape allows it at all, over the measured bounds below: to
+   * compare the paths layer by layer ({@code ConvLayerSpeed}, test scope), or to rule one out
+   * when hunting a bug, as {@code hubel.kernels=scalar} does for the kernels. Unset, the bounds
+   * choose.
+   */
+  private static final String FORCED = forced(System.getProperty("hubel.conv", ""));
+
+  private static String forced(String value) {
+    if (value.isEmpty() || value.equals("lowered") || value.equals("implicit") || value.equals("winograd")) return value;
+    System.err.println("hubel: ignoring the system property hubel.conv=" + value
+        + "; it may be lowered, implicit or winograd (unset, each layer's shape chooses)");
+    return "";
+  }
+
+  /**
    * Fewest filters per group for the implicit GEMM. Its weight gradient is always summed
    * transposed (k x filters), which wastes most of a register tile below one vector of filters.
    */
@@ -59,20 +75,23 @@ final class ConvPathRules {
    */
   static boolean implicit(int cg, int h, int w, int fg, int fh, int fw, int stride, int pad, int padW, int wo) {
     int wp = w + 2 * padW;
-    return stride == 1 && pad <= fh - 1 && padW <= fw - 1 && cg * fh * fw >= IMPLICIT_MIN_DEPTH
+    boolean possible = stride == 1 && pad <= fh - 1 && padW <= fw - 1;
+    if (!FORCED.isEmpty()) return possible && FORCED.equals("implicit");
+    return possible && cg * fh * fw >= IMPLICIT_MIN_DEPTH
         && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS && wp - wo <= IMPLICIT_MAX_WASTE * wo
         && (long) cg * (h + 2 * pad) * wp <= IMPLICIT_MAX_IMAGE_FLOATS;
   }
 
   /** Whether a convolution may run by Winograd F(2x2, 3x3) (then also {@link #winogradPays}). */
   static boolean winograd(int cg, int fg, int fh, int fw, int stride, int pad, int padW) {
-    return fh == 3 && fw == 3 && stride == 1 && pad == padW && pad <= 2
-        && cg >= WINOGRAD_MIN_CHANNELS && fg >= WINOGRAD_MIN_CHANNELS
+    boolean possible = fh == 3 && fw == 3 && stride == 1 && pad == padW && pad <= 2;
+    if (!FORCED.isEmpty()) return possible && FORCED.equals("winograd");
+    return possible && cg >= WINOGRAD_MIN_CHANNELS && fg >= WINOGRAD_MIN_CHANNELS
         && cg <= WINOGRAD_MAX_CHANNELS && fg <= WINOGRAD_MAX_CHANNELS;
   }
 
   /** Whether Winograd beats lowering over this many 2x2 tiles in a batch. */
   static boolean winogradPays(int tilesInBatch) {
-    return tilesInBatch >= WINOGRAD_MIN_TILES;
+    return FORCED.equals("winograd") || tilesInBatch >= WINOGRAD_MIN_TILES;
   }
 }
