@@ -5,8 +5,9 @@ package dev.hubel.kernel;
  * contiguously, and owns the per-thread buffers they go in. Packing is also where transposition
  * is resolved, so the micro-kernel sees one layout whatever transA and transB are.
  *
- * <p>A block (mb x kb) becomes strips of {@code mr} rows: element (i, p) of strip s lies at
- * {@code s*kb*mr + p*mr + i}, rows past mb are zero. A block of B (kb x nb) becomes strips of
+ * <p>A block (mb x kb) becomes strips of {@code mr} rows, each row contiguous along k as when
+ * the kernel reads A in place: element (i, p) of strip s lies at {@code s*kb*mr + i*kb + p}, rows
+ * past mb are zero. A block of B (kb x nb) becomes strips of
  * {@code nr} columns: element (p, j) of strip s lies at {@code s*kb*nr + p*nr + j}; columns past
  * nb are left as they are (the kernel masks them off).
  */
@@ -59,14 +60,15 @@ final class PackedPanels {
       int base = strip * kb * mr;
       for (int r = 0; r < mr; r++) {
         int i = strip * mr + r;
+        int row = base + r * kb;
         if (i >= mb) {
-          for (int p = 0; p < kb; p++) panel[base + p * mr + r] = 0f;
+          java.util.Arrays.fill(panel, row, row + kb, 0f);
         } else if (transA) {
           int src = aOff + pc * lda + ic + i;
-          for (int p = 0; p < kb; p++) panel[base + p * mr + r] = a[src + p * lda];
+          for (int p = 0; p < kb; p++) panel[row + p] = a[src + p * lda];
         } else {
           int src = (aRows != null ? aRows[aRowsOff + ic + i] : aOff + (ic + i) * lda) + pc;
-          for (int p = 0; p < kb; p++) panel[base + p * mr + r] = a[src + p];
+          System.arraycopy(a, src, panel, row, kb);
         }
       }
     }

@@ -143,6 +143,27 @@ class GemmTest {
     assertClose("VectorGemm vs ScalarGemm", problem.run(VECTOR), scalarAsDouble, 2 * problem.tolerance());
   }
 
+  /**
+   * Every width of the edge after the last full strip, one to four vectors and a partial one,
+   * with B read in place (13 rows), packed (130 rows, and transposed) and with accumulation.
+   */
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> edgeWidths() {
+    java.util.List<org.junit.jupiter.params.provider.Arguments> shapes = new java.util.ArrayList<>();
+    for (int n = 1; n <= 80; n++) {
+      for (int m : new int[] {13, 130}) {
+        shapes.add(org.junit.jupiter.params.provider.Arguments.of(n % 3 == 0, m, n));
+      }
+    }
+    return shapes.stream();
+  }
+
+  @ParameterizedTest(name = "transB={0} m={1} n={2}")
+  @org.junit.jupiter.params.provider.MethodSource("edgeWidths")
+  void everyEdgeWidthMatchesTheReference(boolean transB, int m, int n) {
+    Problem problem = Problem.random(11L * m + n, false, transB, m, n, 37, 2, 1, n % 2 == 0);
+    assertClose("VectorGemm", problem.run(VECTOR), problem.reference(), problem.tolerance());
+  }
+
   static void assertClose(String what, float[] actual, double[] expected, double tolerance) {
     double worst = 0;
     int worstAt = -1;
