@@ -61,6 +61,10 @@ final class BenchCommand implements Runnable {
   @Option(names = "--python", description = "The Python with torch for --compare (default: ${DEFAULT-VALUE}).")
   String python = "/usr/bin/python3";
 
+  @Option(names = "--profile", description = "After each model row, time every layer over a few more passes and print"
+      + " the time by kind of layer and the slowest layers.")
+  boolean profile;
+
   @Mixin
   ThreadsOption threads;
 
@@ -76,6 +80,8 @@ final class BenchCommand implements Runnable {
   record Result(Row row, Timing hubel, Timing torch, Timing ort) {}
 
   private final Map<String, Double> extras = new LinkedHashMap<>();
+  /** The last model row's --profile, printed under its line. */
+  private final StringBuilder profileText = new StringBuilder();
 
   @Override
   public void run() {
@@ -123,6 +129,8 @@ final class BenchCommand implements Runnable {
       System.out.printf(Locale.ROOT, "%-24s %10.1f %10.1f %10.1f  %-8s %9s %s%n", row.name, t.median(), t.min(),
           t.max(), row.unit, Double.isNaN(t.firstMillis()) ? "-" : String.format(Locale.ROOT, "%.0f", t.firstMillis()),
           note);
+      System.out.print(profileText);
+      profileText.setLength(0);
       Timing torch = compare ? runTorch(root, onnxDir, pool.threads(), row.name) : null;
       Timing onnx = ort != null && row.inference() ? runOrt(ort, onnxDir, row, pool.threads()) : null;
       results.add(new Result(row, t, torch, onnx));
@@ -167,7 +175,9 @@ final class BenchCommand implements Runnable {
   private Row infer(String name, String model, Shape input, int batch) {
     return new Row(name, "ms/batch", model, input, batch, false, () -> {
       Plan plan = plan(model, input, batch);
-      return Timing.of(() -> plan.forward(batch, false), runs, 0);
+      Timing t = Timing.of(() -> plan.forward(batch, false), runs, 0);
+      if (profile) printProfile(plan, () -> plan.forward(batch, false));
+      return t;
     });
   }
 
@@ -178,11 +188,49 @@ final class BenchCommand implements Runnable {
       int classes = plan.model().outputShape().size();
       int[] labels = new int[batch];
       for (int i = 0; i < batch; i++) labels[i] = (i * 7) % classes;
-      return Timing.of(() -> {
+      Runnable step = () -> {
         plan.trainStep(batch, labels);
         sgd.step();
-      }, runs, batch);
+      };
+      Timing t = Timing.of(step, runs, batch);
+      if (profile) printProfile(plan, step);
+      return t;
     });
+  }
+
+  /** Times each layer over a few more passes of {@code pass} (the profile's clock reads cost a little itself). */
+  private void printProfile(Plan plan, Runnable pass) {
+    int passes = 0;
+    plan.setProfiling(true);
+    long start = System.nanoTime();
+    while (passes < 3 || System.nanoTime() - start < Timing.RUN_NANOS) {
+      pass.run();
+      passes++;
+    }
+    double wall = (System.nanoTime() - start) / 1e6 / passes;
+    List<Plan.StepTime> times = plan.profile(passes);
+    double zeroing = plan.zeroingMillis(passes);
+    plan.setProfiling(false);
+    java.util.Formatter out = new java.util.Formatter(profileText);
+    Map<String, double[]> byKind = new LinkedHashMap<>();  // kind -> forward, backward, count
+    for (Plan.StepTime t : times) {
+      double[] sums = byKind.computeIfAbsent(t.kind(), k -> new double[3]);
+      sums[0] += t.forwardMillis();
+      sums[1] += t.backwardMillis();
+      sums[2]++;
+    }
+    out.format(Locale.ROOT, "  profile over %d passes: %.2f ms a pass%n", passes, wall);
+    out.format(Locale.ROOT, "  %-16s %6s %10s %11s %7s%n", "kind", "layers", "forward ms", "backward ms", "share");
+    byKind.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0] + b.getValue()[1], a.getValue()[0] + a.getValue()[1]))
+        .forEach(e -> out.format(Locale.ROOT, "  %-16s %6.0f %10.2f %11.2f %6.1f%%%n", e.getKey(), e.getValue()[2],
+            e.getValue()[0], e.getValue()[1], 100 * (e.getValue()[0] + e.getValue()[1]) / wall));
+    if (zeroing > 0) {
+      out.format(Locale.ROOT, "  %-16s %6s %10s %11.2f %6.1f%%%n", "(zeroing)", "", "", zeroing, 100 * zeroing / wall);
+    }
+    out.format(Locale.ROOT, "  slowest layers:%n");
+    times.stream().sorted((a, b) -> Double.compare(b.totalMillis(), a.totalMillis())).limit(8)
+        .forEach(t -> out.format(Locale.ROOT, "  %-24s %-6s %-14s %10.2f %10.2f %6.1f%%%n", t.node(), t.kind(),
+            "[" + t.shape() + "]", t.forwardMillis(), t.backwardMillis(), 100 * t.totalMillis() / wall));
   }
 
   private static Plan plan(String name, Shape input, int batch) {

@@ -30,6 +30,8 @@ public final class Plan {
   private float labelSmoothing;
   private long noiseSeed;
   private long iteration;  // training forward passes so far: with noiseSeed, what random layers draw from
+  private long[] forwardNanos, backwardNanos;  // per step, while profiling; else null
+  private long zeroNanos;                      // zeroing the gradients before backward, while profiling
 
   Plan(Model model, int batch, WorkerPool pool) {
     this(model, batch, pool, false);
@@ -146,7 +148,51 @@ public final class Plan {
       for (int i = 0; i < steps.length; i++) steps[i].reseed(mix(mix(noiseSeed, iteration), i));
       iteration++;
     }
-    for (Step s : steps) s.forward(n, training);
+    if (forwardNanos == null) {
+      for (Step s : steps) s.forward(n, training);
+      return;
+    }
+    for (int i = 0; i < steps.length; i++) {
+      long start = System.nanoTime();
+      steps[i].forward(n, training);
+      forwardNanos[i] += System.nanoTime() - start;
+    }
+  }
+
+  /**
+   * Starts (or, with false, stops) timing every step of the passes that follow, from zero; what
+   * {@link #profile} reports. Two clock reads a step: nothing is allocated.
+   */
+  public void setProfiling(boolean on) {
+    forwardNanos = on ? new long[steps.length] : null;
+    backwardNanos = on ? new long[steps.length] : null;
+    zeroNanos = 0;
+  }
+
+  /** Milliseconds per pass spent zeroing gradients before the backward passes since profiling started. */
+  public double zeroingMillis(int passes) {
+    return zeroNanos / 1e6 / passes;
+  }
+
+  /** One node's time in the passes since profiling started. */
+  public record StepTime(String node, String kind, Shape shape, double forwardMillis, double backwardMillis) {
+    public double totalMillis() {
+      return forwardMillis + backwardMillis;
+    }
+  }
+
+  /** Each node's time since {@link #setProfiling} turned profiling on, in the plan's order, per pass. */
+  public List<StepTime> profile(int passes) {
+    if (forwardNanos == null) throw new IllegalStateException("profiling is off; call setProfiling(true) before the passes");
+    if (passes < 1) throw new IllegalArgumentException("passes must be at least 1, received " + passes);
+    List<Node> nodes = model.nodes();
+    List<StepTime> times = new java.util.ArrayList<>();
+    for (int i = 0; i < steps.length; i++) {
+      Node node = nodes.get(i);
+      times.add(new StepTime(node.name(), node.op().kind(), node.shape(), forwardNanos[i] / 1e6 / passes,
+          backwardNanos[i] / 1e6 / passes));
+    }
+    return times;
   }
 
   /** The seed random layers (dropout) draw from, with the iteration; set it from the run's seed. */
@@ -221,9 +267,19 @@ public final class Plan {
   /** Backward from the output's grad; parameter grads are overwritten, not accumulated across steps. */
   public void backward(int n) {
     checkCount(n);
+    long zeroStart = System.nanoTime();
     for (int i = inputGrad ? 0 : 1; i < tensors.length - 1; i++) Arrays.fill(tensors[i].grad, 0, n * tensors[i].stride(), 0f);
     for (int i = 0; i < params.size(); i++) Arrays.fill(params.get(i).grad(), 0f);  // indexed: an iterator would allocate every step
-    for (int i = steps.length - 1; i >= 1; i--) steps[i].backward(n);
+    if (backwardNanos == null) {
+      for (int i = steps.length - 1; i >= 1; i--) steps[i].backward(n);
+      return;
+    }
+    zeroNanos += System.nanoTime() - zeroStart;
+    for (int i = steps.length - 1; i >= 1; i--) {
+      long start = System.nanoTime();
+      steps[i].backward(n);
+      backwardNanos[i] += System.nanoTime() - start;
+    }
   }
 
   private void checkCount(int n) {

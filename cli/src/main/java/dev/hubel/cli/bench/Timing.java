@@ -27,7 +27,7 @@ public record Timing(double firstMillis, double[] values) {
   }
 
   /** How long the warm-up runs at least, in nanoseconds, and how long each timed run lasts at least. */
-  static final long WARM_UP_NANOS = 1_000_000_000L, RUN_NANOS = 300_000_000L;
+  public static final long WARM_UP_NANOS = 1_000_000_000L, RUN_NANOS = 300_000_000L;
 
   /**
    * Times {@code call}: once cold, then at least two calls and a second of warm-up, then
