@@ -28,6 +28,8 @@ class PoolingTest {
       float[] y = new float[1 + planes * ho * wo];
       int[] argmax = new int[y.length];
       Pooling.maxForward(x, off, planes, h, w, 2, 2, 2, 0, ho, wo, y, 1, argmax);
+      float[] values = new float[y.length];
+      Pooling.maxForward(x, off, planes, h, w, 2, 2, 2, 0, ho, wo, values, 1, null);
       for (int p = 0; p < planes; p++) {
         for (int oy = 0; oy < ho; oy++) {
           for (int ox = 0; ox < wo; ox++) {
@@ -42,6 +44,7 @@ class PoolingTest {
             int o = 1 + p * ho * wo + oy * wo + ox;
             assertThat(argmax[o]).as("winner of plane %d, output (%d, %d), trial %d", p, oy, ox, trial).isEqualTo(at);
             assertThat(Float.floatToRawIntBits(y[o])).isEqualTo(Float.floatToRawIntBits(x[at]));
+            assertThat(Float.valueOf(values[o])).as("inference's maximum of plane %d, output (%d, %d)", p, oy, ox).isEqualTo(Float.valueOf(x[at]));
           }
         }
       }
@@ -50,7 +53,7 @@ class PoolingTest {
 
   /** Any window, stride and padding (AlexNet's 3x3 at stride 2; ResNet's with padding 1): the same rule, padding never winning. */
   @ParameterizedTest(name = "{0} planes of {1}x{2}, {3}x{3} stride {4} pad {5}")
-  @CsvSource({"3, 13, 13, 3, 2, 0", "2, 8, 9, 3, 2, 1", "1, 7, 7, 3, 1, 1", "2, 6, 5, 2, 1, 0", "4, 11, 10, 5, 3, 2"})
+  @CsvSource({"3, 13, 13, 3, 2, 0", "2, 8, 9, 3, 2, 1", "1, 7, 7, 3, 1, 1", "2, 6, 5, 2, 1, 0", "4, 11, 10, 5, 3, 2", "2, 56, 57, 3, 2, 1", "1, 27, 27, 3, 2, 0", "2, 10, 3, 3, 1, 0", "1, 4, 4, 3, 2, 1"})
   void anyWindowIsTheFirstMaximumWithNaNWinning(int planes, int h, int w, int f, int stride, int pad) {
     int ho = (h + 2 * pad - f) / stride + 1, wo = (w + 2 * pad - f) / stride + 1;
     SplittableRandom rng = new SplittableRandom(planes * 1000L + h * 10L + w + f);
@@ -63,6 +66,8 @@ class PoolingTest {
       float[] y = new float[planes * ho * wo];
       int[] argmax = new int[y.length];
       Pooling.maxForward(x, 2, planes, h, w, f, f, stride, pad, ho, wo, y, 0, argmax);
+      float[] values = new float[y.length];
+      Pooling.maxForward(x, 2, planes, h, w, f, f, stride, pad, ho, wo, values, 0, null);
       for (int p = 0; p < planes; p++) {
         for (int oy = 0; oy < ho; oy++) {
           for (int ox = 0; ox < wo; ox++) {
@@ -78,6 +83,7 @@ class PoolingTest {
             int o = p * ho * wo + oy * wo + ox;
             assertThat(argmax[o]).as("winner of plane %d, output (%d, %d), trial %d", p, oy, ox, trial).isEqualTo(at);
             assertThat(Float.floatToRawIntBits(y[o])).isEqualTo(Float.floatToRawIntBits(x[at]));
+            assertThat(Float.valueOf(values[o])).as("inference's maximum of plane %d, output (%d, %d)", p, oy, ox).isEqualTo(Float.valueOf(x[at]));
           }
         }
       }

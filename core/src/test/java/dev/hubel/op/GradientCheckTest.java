@@ -229,6 +229,30 @@ class GradientCheckTest {
     assertThat(skipped).as("coordinates skipped at kinks, of %d", total).isLessThanOrEqualTo(total / 20);
   }
 
+  /**
+   * Max pooling keeps no winners in an inference pass; a backward pass after one must find them
+   * rather than reuse those of an earlier batch.
+   */
+  @org.junit.jupiter.api.Test
+  void maxPoolBackwardAfterAnInferencePassFindsItsWinners() {
+    Model model = Model.of("pool", maxPool(input(2, 7, 7), 3, 2, 1, Fit.EXACT));
+    Plan plan = model.compile(2, POOL, true);
+    Random rnd = new Random(5);
+    int in = model.inputShape().size() * 2, out = model.outputShape().size() * 2;
+    fillDistinct(plan.input(), in, rnd);
+    plan.forward(2, true);
+    java.util.Arrays.fill(plan.outputGrad(), 0, out, 1f);
+    plan.backward(2);
+    float[] trained = plan.inputGrad().clone();
+    fillDistinct(plan.input(), in, rnd);   // another batch, whose winners lie elsewhere
+    plan.forward(2, true);
+    fillDistinct(plan.input(), in, new Random(5));  // the first batch again, through an inference pass
+    plan.forward(2, false);
+    java.util.Arrays.fill(plan.outputGrad(), 0, out, 1f);
+    plan.backward(2);
+    assertThat(plan.inputGrad()).containsExactly(trained);
+  }
+
   private static double loss(Plan plan, int n, float[] r) {
     plan.setIteration(0);  // dropout draws the mask of the analytic pass again
     plan.forward(n, true);
