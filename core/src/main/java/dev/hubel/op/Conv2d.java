@@ -140,6 +140,17 @@ public final class Conv2d implements Op {
   }
 
   /**
+   * The way a compiled convolution's forward pass over n images goes: "gemm" (1x1, the image is
+   * the lowering), "lowered", "implicit" or "winograd". For tests that mean one path, so that a
+   * change of {@link ConvPathRules} cannot quietly make them test another.
+   */
+  static String forwardPath(Step step, int n) {
+    Compiled c = (Compiled) step;
+    if (c.winograd != null && c.winograd.pays(n)) return "winograd";
+    return !c.lowered ? "gemm" : c.implicit ? "implicit" : "lowered";
+  }
+
+  /**
    * Work is cut into numbered units that write disjoint parts of the output, so that both a
    * large batch and a single image keep every thread busy.
    *

@@ -65,8 +65,13 @@ final class WinogradPass {
   }
 
   /** y = the convolution, if Winograd pays over n images; false (nothing done) if not. */
+  /** Whether a forward pass over n images goes this way: enough tiles. */
+  boolean pays(int n) {
+    return ConvPathRules.winogradPays(n * tiles);
+  }
+
   boolean forward(int n) {
-    if (!ConvPathRules.winogradPays(n * tiles)) return false;
+    if (!pays(n)) return false;
     this.n = n;
     for (int g = 0; g < groups; g++) {
       Winograd3x3.transformWeights(w.value(), g * fg * cg * 9, fg, cg, u, g * Winograd3x3.POSITIONS * fg * cg);

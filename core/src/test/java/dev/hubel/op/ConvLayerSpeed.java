@@ -26,18 +26,24 @@ public final class ConvLayerSpeed {
   private static final int[][] TRAIN = {
       {16, 32, 16, 3, 1, 1, 128}, {32, 16, 32, 3, 1, 1, 128}, {64, 8, 64, 3, 1, 1, 128},
       {96, 27, 256, 5, 2, 2, 16}, {1, 28, 32, 3, 1, 1, 64}, {64, 7, 128, 3, 1, 1, 64},
+      {256, 13, 384, 3, 1, 1, 16}, {256, 14, 256, 3, 1, 1, 8},
   };
   private static final int[][] INFER = {
       {192, 19, 192, 3, 1, 1, 16}, {256, 13, 384, 3, 1, 1, 16}, {128, 112, 128, 3, 1, 1, 1},
       {256, 56, 256, 3, 1, 1, 1}, {256, 14, 256, 3, 1, 1, 8}, {64, 224, 64, 3, 1, 1, 1},
       {512, 28, 512, 3, 1, 1, 1}, {192, 19, 192, 3, 1, 1, 1}, {256, 14, 256, 3, 1, 1, 1},
+      {512, 7, 512, 3, 1, 1, 1}, {512, 7, 512, 3, 1, 1, 8}, {128, 28, 128, 3, 1, 1, 1},
   };
+  /** The shapes of one command-line argument "C,side,F,filter,pad,groups,batch" instead of a table. */
+  private static int[][] one(String spec) {
+    return new int[][] {Arrays.stream(spec.split(",")).mapToInt(Integer::parseInt).toArray()};
+  }
 
   public static void main(String[] args) {
     boolean train = args.length > 0 && args[0].equals("train");
     System.out.println("hubel.conv=" + System.getProperty("hubel.conv", "(rules)") + ", " + (train ? "train" : "infer"));
     WorkerPool pool = new WorkerPool(2);
-    for (int[] layer : train ? TRAIN : INFER) measure(layer, train, pool);
+    for (int[] layer : args.length > 1 ? one(args[1]) : train ? TRAIN : INFER) measure(layer, train, pool);
   }
 
   private static void measure(int[] layer, boolean train, WorkerPool pool) {
@@ -52,18 +58,26 @@ public final class ConvLayerSpeed {
     fill(w.value(), random);
     if (train) fill(y.grad, random);
     Step step = conv.compile(new Tensor[] {x}, y, new Param[] {w, b}, pool);
-    double flops = 2.0 * f * c / groups * fs * fs * side * side * n * (train ? 3 : 1);
-    int reps = (int) Math.max(3, 1e9 / flops);
-    double[] ms = new double[6];
-    for (int round = 0; round < ms.length; round++) {
+    // A second of warm-up at least, then rounds of 0.2 s: a small layer at batch 1 takes about a
+    // millisecond, and the first version's few calls a round (discarding one round) had timed C2
+    // still compiling, twice as slow as the same layer inside a model.
+    long warm = System.nanoTime();
+    int calls = 0;
+    while (calls < 3 || System.nanoTime() - warm < 1_000_000_000L) {
+      step.forward(n, train);
+      if (train) step.backward(n);
+      calls++;
+    }
+    int reps = (int) Math.max(3, 2e8 / ((System.nanoTime() - warm) / (double) calls));
+    double[] timed = new double[5];
+    for (int round = 0; round < timed.length; round++) {
       long start = System.nanoTime();
       for (int i = 0; i < reps; i++) {
         step.forward(n, train);
         if (train) step.backward(n);
       }
-      ms[round] = (System.nanoTime() - start) / 1e6 / reps;
+      timed[round] = (System.nanoTime() - start) / 1e6 / reps;
     }
-    double[] timed = Arrays.copyOfRange(ms, 1, ms.length);
     Arrays.sort(timed);
     System.out.printf("%d, %dx%d, %d, %dx%d pad %d, %d groups, batch %d: %.3f ms%n",
         c, side, side, f, fs, fs, pad, groups, n, timed[2]);

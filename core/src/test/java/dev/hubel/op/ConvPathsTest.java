@@ -23,7 +23,7 @@ class ConvPathsTest {
 
   private static final WorkerPool[] POOLS = {new WorkerPool(1), new WorkerPool(2), new WorkerPool(3)};
 
-  record Result(float[] y, float[] dx, float[] dw, float[] db) {}
+  record Result(float[] y, float[] dx, float[] dw, float[] db, String path) {}
 
   private static float[] random(Random r, int n) {
     float[] v = new float[n];
@@ -33,36 +33,38 @@ class ConvPathsTest {
 
   @ParameterizedTest(name = "{0}x{1}x{2} into {3} {4}x{5} stride {6} pad {7} groups {8}, batch {9}")
   @CsvSource({
-      // c, h, w, filters, fh, fw, stride, pad, groups, batch
-      "3, 7, 7, 5, 3, 3, 1, 1, 1, 1",
-      "3, 7, 7, 5, 3, 3, 1, 1, 1, 3",
-      "1, 33, 33, 7, 3, 3, 2, 1, 1, 1",
-      "4, 7, 7, 6, 1, 1, 1, 0, 2, 1",
-      "4, 7, 7, 6, 1, 1, 1, 0, 2, 7",
-      "5, 7, 7, 3, 1, 1, 2, 0, 1, 3",
-      "3, 257, 1, 7, 3, 1, 1, 1, 1, 1",
-      "33, 9, 9, 7, 3, 3, 1, 0, 1, 1",
-      "6, 40, 40, 12, 5, 5, 1, 2, 3, 1",
-      "64, 24, 24, 33, 3, 3, 1, 1, 1, 1",
-      "64, 24, 24, 33, 3, 3, 1, 1, 1, 3",
-      "7, 1, 1, 257, 1, 1, 1, 0, 1, 3",
+      // c, h, w, filters, fh, fw, stride, pad, groups, batch, the forward pass's path (Conv2d.forwardPath)
+      "3, 7, 7, 5, 3, 3, 1, 1, 1, 1, lowered",
+      "3, 7, 7, 5, 3, 3, 1, 1, 1, 3, lowered",
+      "1, 33, 33, 7, 3, 3, 2, 1, 1, 1, lowered",
+      "4, 7, 7, 6, 1, 1, 1, 0, 2, 1, gemm",
+      "4, 7, 7, 6, 1, 1, 1, 0, 2, 7, gemm",
+      "5, 7, 7, 3, 1, 1, 2, 0, 1, 3, lowered",
+      "3, 257, 1, 7, 3, 1, 1, 1, 1, 1, lowered",
+      "33, 9, 9, 7, 3, 3, 1, 0, 1, 1, lowered",
+      "6, 40, 40, 12, 5, 5, 1, 2, 3, 1, lowered",
+      "64, 24, 24, 33, 3, 3, 1, 1, 1, 1, implicit",
+      "64, 24, 24, 33, 3, 3, 1, 1, 1, 3, implicit",
+      "7, 1, 1, 257, 1, 1, 1, 0, 1, 3, gemm",
       // 32 filters per group and up sum dw transposed: groups must land in their own blocks
-      "8, 9, 9, 64, 3, 3, 1, 1, 2, 2",
-      "6, 5, 5, 96, 1, 1, 1, 0, 3, 3",
-      // stride 1 with 16 filters per group and up: implicit GEMM over the padded image
-      "16, 11, 11, 16, 3, 3, 1, 1, 1, 3",
-      "3, 13, 17, 20, 5, 5, 1, 2, 1, 2",
-      "8, 10, 12, 36, 3, 3, 1, 0, 2, 1",
-      "7, 7, 7, 16, 3, 3, 1, 1, 1, 1",
-      "4, 30, 30, 16, 3, 3, 1, 1, 1, 2",
-      "5, 9, 9, 17, 3, 3, 1, 2, 1, 2",
-      // 3x3 at stride 1, 128 to 384 channels and filters per group, not implicit, 768 tiles and up: Winograd forward
+      "8, 9, 9, 64, 3, 3, 1, 1, 2, 2, implicit",
+      "6, 5, 5, 96, 1, 1, 1, 0, 3, 3, gemm",
+      // stride 1 with 16 to 128 filters per group, on a small padded image: implicit GEMM over it (more: lowered)
+      "16, 11, 11, 16, 3, 3, 1, 1, 1, 3, implicit",
+      "3, 13, 17, 20, 5, 5, 1, 2, 1, 2, implicit",
+      "8, 10, 12, 36, 3, 3, 1, 0, 2, 1, implicit",
+      "7, 7, 7, 16, 3, 3, 1, 1, 1, 1, implicit",
+      "4, 30, 30, 16, 3, 3, 1, 1, 1, 2, implicit",
+      "5, 9, 9, 17, 3, 3, 1, 2, 1, 2, implicit",
+      "130, 7, 7, 140, 3, 3, 1, 1, 1, 2, lowered",
+      // 3x3 at stride 1, 128 to 384 channels and filters per group, an image too large for the implicit GEMM,
+      // 768 tiles and up: Winograd forward
       // (Winograd3x3Test covers the kernel on small odd shapes and every padding)
-      "128, 16, 16, 130, 3, 3, 1, 1, 1, 12",
-      "256, 8, 8, 258, 3, 3, 1, 1, 2, 48",
+      "160, 20, 20, 130, 3, 3, 1, 1, 1, 8, winograd",
+      "256, 21, 21, 258, 3, 3, 1, 1, 2, 7, winograd",
   })
   void everyCutMatchesTheDirectConvolution(int c, int h, int w, int filters, int fh, int fw,
-                                           int stride, int pad, int groups, int batch) {
+                                           int stride, int pad, int groups, int batch, String path) {
     Shape in = Shape.chw(c, h, w);
     Conv2d conv = new Conv2d("CONV1", in, filters, fh, fw, stride, pad, Fit.FLOOR, groups);
     Shape out = conv.outputShape();
@@ -74,6 +76,7 @@ class ConvPathsTest {
     for (WorkerPool pool : POOLS) {
       Result got = run(conv, in, out, pool, batch, x, weight, bias, dy);
       String on = pool.threads() + " threads: ";
+      assertThat(got.path).as(on + "the way the forward pass went").isEqualTo(path);
       Close.assertClose(on + "y", got.y, 0, ref[0], 1e-4, 1e-5);
       Close.assertClose(on + "dx", got.dx, 0, ref[1], 1e-4, 1e-5);
       Close.assertClose(on + "dw", got.dw, 0, ref[2], 1e-4, 1e-5);
@@ -95,7 +98,8 @@ class ConvPathsTest {
     Step step = conv.compile(new Tensor[] {xt}, yt, new Param[] {wp, bp}, pool);
     step.forward(batch, true);
     step.backward(batch);
-    return new Result(yt.value.clone(), xt.grad.clone(), wp.grad().clone(), bp.grad().clone());
+    return new Result(yt.value.clone(), xt.grad.clone(), wp.grad().clone(), bp.grad().clone(),
+        Conv2d.forwardPath(step, batch));
   }
 
   /** y, dx, dw, db by the definition, in double precision. */
