@@ -85,6 +85,11 @@ final class Page {
     return dropped;
   }
 
+  /** Whether the whole state is due and not yet taken by the page's writer. */
+  synchronized boolean resyncDue() {
+    return resync;
+  }
+
   synchronized int queued() {
     return frames.size();
   }

@@ -291,6 +291,10 @@ class DashboardHttpTest {
         waitFor(() -> board.pages().all().size() == 4);
         long start = System.nanoTime();
         TrainingRun run = board.attach(new TrainingRun(Fixtures.lenet(), Fixtures.quadrants(2000, 5), Fixtures.config(3)));
+        // attach sends every page the whole state; a batch that ends before a page's writer has
+        // taken it goes into that state instead of a progress event of its own (on a loaded
+        // machine the first one did, and a reading page counted 299 progress events)
+        waitFor(() -> board.pages().all().stream().filter(p -> p != stuck).noneMatch(Page::resyncDue));
         List<EpochResult> history = CompletableFuture.supplyAsync(run::train).get(90, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
         assertThat(history).hasSize(3);
