@@ -29,14 +29,14 @@ public final class ChannelNorm {
     var[ch] = (float) (squares / ((double) n * plane));
   }
 
-  /** y = (x - mean) * (gamma * invstd) + beta over one channel. */
+  /** y = (x - mean) * (gamma * invstd) + beta over one channel; then max(0, y) when relu. */
   public static void normalize(float[] x, float[] y, int n, int channels, int plane, int ch,
-                               float mean, float invstd, float gamma, float beta) {
+                               float mean, float invstd, float gamma, float beta, boolean relu) {
     int stride = channels * plane;
     float a = gamma * invstd;
     for (int i = 0; i < n; i++) {
       int base = i * stride + ch * plane;
-      for (int j = 0; j < plane; j++) y[base + j] = (x[base + j] - mean) * a + beta;
+      Kernels.ELEMENTWISE.normalize(x, y, base, plane, mean, a, beta, relu);
     }
   }
 

@@ -73,4 +73,9 @@ public final class Elementwise {
   public static void add(float[] a, float[] b, float[] y, int from, int to) {
     for (int i = from; i < to; i++) y[i] = a[i] + b[i];
   }
+
+  /** y = max(0, a + b): {@link #add} and {@link #reluForward} in one pass, the same bits. */
+  public static void addRelu(float[] a, float[] b, float[] y, int from, int to) {
+    for (int i = from; i < to; i++) y[i] = Math.max(0f, a[i] + b[i]);
+  }
 }

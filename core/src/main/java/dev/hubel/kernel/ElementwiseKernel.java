@@ -12,6 +12,13 @@ interface ElementwiseKernel {
   void reluBackward(float[] y, float[] dy, float[] dx, int from, int to);
 
   /**
+   * y[i] = (x[i] - mean) * a + beta for i in [from, from + len), then max(0, y[i]) when relu: batch
+   * norm's output, with the ReLU after it fused in inference. C2 vectorises the plain form, but
+   * not with Math.max inside (2x slower than the plain form alone) nor a select (15x).
+   */
+  void normalize(float[] x, float[] y, int from, int len, float mean, float a, float beta, boolean relu);
+
+  /**
    * {@link Winograd3x3#transformOutput}, with {@code tmp} (from tmpOff, {@link #WINOGRAD_TMP}
    * floats) as scratch for a vector version.
    */
@@ -26,6 +33,15 @@ interface ElementwiseKernel {
     @Override
     public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
       for (int i = from; i < to; i++) dx[i] += y[i] > 0f ? dy[i] : 0f;
+    }
+
+    @Override
+    public void normalize(float[] x, float[] y, int from, int len, float mean, float a, float beta, boolean relu) {
+      if (relu) {
+        for (int j = from; j < from + len; j++) y[j] = Math.max(0f, (x[j] - mean) * a + beta);
+      } else {
+        for (int j = from; j < from + len; j++) y[j] = (x[j] - mean) * a + beta;
+      }
     }
 
     @Override

@@ -10,6 +10,22 @@ final class VectorElementwise implements ElementwiseKernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
   @Override
+  public void normalize(float[] x, float[] y, int from, int len, float mean, float a, float beta, boolean relu) {
+    // the same three roundings per element as the plain loop (no fma), and MAX is Math.max's
+    int j = from;
+    FloatVector zero = FloatVector.zero(S);
+    for (int end = from + S.loopBound(len); j < end; j += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, x, j).sub(mean).mul(a).add(beta);
+      if (relu) v = v.max(zero);
+      v.intoArray(y, j);
+    }
+    for (; j < from + len; j++) {
+      float v = (x[j] - mean) * a + beta;
+      y[j] = relu ? Math.max(0f, v) : v;
+    }
+  }
+
+  @Override
   public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
     int i = from;
     for (int end = from + S.loopBound(to - from); i < end; i += S.length()) {

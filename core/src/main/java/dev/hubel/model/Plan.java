@@ -3,6 +3,8 @@ package dev.hubel.model;
 import dev.hubel.kernel.ParamUpdates;
 import dev.hubel.kernel.SoftmaxCrossEntropy;
 import dev.hubel.kernel.WorkerPool;
+import dev.hubel.op.FusesRelu;
+import dev.hubel.op.Relu;
 import dev.hubel.op.Step;
 import dev.hubel.tensor.Param;
 import dev.hubel.tensor.Shape;
@@ -30,6 +32,12 @@ public final class Plan {
   private float labelSmoothing;
   private long noiseSeed;
   private long iteration;  // training forward passes so far: with noiseSeed, what random layers draw from
+  // Inference passes fuse each ReLU into the batch norm or residual add that alone feeds it
+  // (FusesRelu): reluOf[j] is the ReLU node that step j writes for in inference, else -1.
+  private final int[] reluOf;
+  private final boolean[] fusedAway;  // the ReLUs an inference pass skips
+  private final boolean[] stale;      // after such a pass: the outputs it did not write (refreshed on demand)
+  private int staleCount;             // examples of the last pass, while some output is stale; else 0
   private long[] forwardNanos, backwardNanos;  // per step, while profiling; else null
   private long zeroNanos;                      // zeroing the gradients before backward, while profiling
 
@@ -61,6 +69,21 @@ public final class Plan {
       steps[i] = node.op().compile(ins, tensors[i], model.paramsOf(i), pool);
     }
     this.classes = model.outputShape().size();
+    this.reluOf = new int[nodes.size()];
+    this.fusedAway = new boolean[nodes.size()];
+    this.stale = new boolean[nodes.size()];
+    Arrays.fill(reluOf, -1);
+    int[] readers = new int[nodes.size()];
+    for (Node node : nodes) for (Node in : node.inputs()) readers[nodes.indexOf(in)]++;
+    for (int i = 1; i < nodes.size(); i++) {
+      if (!(nodes.get(i).op() instanceof Relu)) continue;
+      int j = nodes.indexOf(nodes.get(i).inputs().get(0));
+      if (j > 0 && readers[j] == 1 && steps[j] instanceof FusesRelu fusable) {
+        fusable.fuseRelu(tensors[i]);
+        reluOf[j] = i;
+        fusedAway[i] = true;
+      }
+    }
   }
 
   public int batch() {
@@ -101,6 +124,21 @@ public final class Plan {
   public float[] activations(Node node) {
     int i = model.nodes().indexOf(node);
     if (i < 0) throw new IllegalArgumentException(node.name() + " is not part of " + model.name());
+    return value(i);
+  }
+
+  /**
+   * Node i's output after the last pass. An inference pass leaves the output of a step whose ReLU
+   * it fused unwritten; that step runs again unfused, now, for whoever asks to see it.
+   */
+  private float[] value(int i) {
+    if (staleCount > 0 && stale[i]) {
+      FusesRelu step = (FusesRelu) steps[i];
+      step.fuseRelu(null);
+      steps[i].forward(staleCount, false);
+      step.fuseRelu(tensors[reluOf[i]]);
+      stale[i] = false;
+    }
     return tensors[i].value;
   }
 
@@ -148,15 +186,23 @@ public final class Plan {
       for (int i = 0; i < steps.length; i++) steps[i].reseed(mix(mix(noiseSeed, iteration), i));
       iteration++;
     }
-    if (forwardNanos == null) {
-      for (Step s : steps) s.forward(n, training);
-      return;
-    }
+    staleCount = 0;
     for (int i = 0; i < steps.length; i++) {
-      long start = System.nanoTime();
-      steps[i].forward(n, training);
-      forwardNanos[i] += System.nanoTime() - start;
+      if (training) {
+        stale[i] = false;
+      } else {
+        stale[i] = reluOf[i] >= 0;
+        if (fusedAway[i]) continue;  // its input step wrote its output
+      }
+      if (forwardNanos == null) {
+        steps[i].forward(n, training);
+      } else {
+        long start = System.nanoTime();
+        steps[i].forward(n, training);
+        forwardNanos[i] += System.nanoTime() - start;
+      }
     }
+    if (!training) staleCount = n;
   }
 
   /**
@@ -297,7 +343,7 @@ public final class Plan {
     checkCount(n);
     List<Node> nodes = model.nodes();
     for (int i = 0; i < tensors.length; i++) {
-      if (ParamUpdates.anyNonFinite(tensors[i].value, n * tensors[i].stride())) return nodes.get(i).name();
+      if (ParamUpdates.anyNonFinite(value(i), n * tensors[i].stride())) return nodes.get(i).name();
     }
     return null;
   }

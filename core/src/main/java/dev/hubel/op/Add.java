@@ -44,15 +44,25 @@ public final class Add implements Op {
     return aName + " + " + bName;
   }
 
+  private interface AddStep extends Step, FusesRelu {}
+
   @Override
   public Step compile(Tensor[] inputs, Tensor output, Param[] params, WorkerPool pool) {
     Tensor a = inputs[0], b = inputs[1];
     int size = shape.size();
     int pieces = pool.threads();
-    return new Step() {
+    return new AddStep() {
       private int count;
-      private final WorkerPool.Task fwd = p ->
-          Elementwise.add(a.value, b.value, output.value, splitStart(p, pieces, count), splitStart(p + 1, pieces, count));
+      private Tensor reluOutput;  // FusesRelu: inference passes write max(0, a + b) here instead; or null
+      private boolean fused;
+      private final WorkerPool.Task fwd = p -> {
+        int from = splitStart(p, pieces, count), to = splitStart(p + 1, pieces, count);
+        if (fused) {
+          Elementwise.addRelu(a.value, b.value, reluOutput.value, from, to);
+        } else {
+          Elementwise.add(a.value, b.value, output.value, from, to);
+        }
+      };
       // y = a + b  =>  da += dy ; db += dy  (the same array twice when a node is added to itself)
       private final WorkerPool.Task bwd = p -> {
         int from = splitStart(p, pieces, count), to = splitStart(p + 1, pieces, count);
@@ -63,7 +73,13 @@ public final class Add implements Op {
       @Override
       public void forward(int n, boolean training) {
         count = n * size;
+        fused = !training && reluOutput != null;
         pool.run(pieces, fwd);
+      }
+
+      @Override
+      public void fuseRelu(Tensor reluOutput) {
+        this.reluOutput = reluOutput;
       }
 
       @Override

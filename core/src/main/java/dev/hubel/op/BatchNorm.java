@@ -76,7 +76,7 @@ public final class BatchNorm implements Op {
     return new Compiled(inputs[0], output, params, pool);
   }
 
-  private final class Compiled implements Step {
+  private final class Compiled implements Step, FusesRelu {
     private final Tensor x, y;
     private final Param gamma, beta, runningMean, runningVar;
     private final WorkerPool pool;
@@ -86,6 +86,7 @@ public final class BatchNorm implements Op {
     private final WorkerPool.Task backwardTask = this::backwardPiece;
     private int n;
     private boolean batchStatistics;  // whether the last forward normalised with the batch's own statistics
+    private Tensor reluOutput;        // inference passes write max(0, y) here instead (FusesRelu); or null
 
     Compiled(Tensor x, Tensor y, Param[] p, WorkerPool pool) {
       this.x = x;
@@ -122,8 +123,15 @@ public final class BatchNorm implements Op {
           var[ch] = rv[ch];
         }
         invstd[ch] = (float) (1 / Math.sqrt((double) var[ch] + EPS));
-        ChannelNorm.normalize(x.value, y.value, n, channels, plane, ch, mean[ch], invstd[ch], g[ch], b[ch]);
+        boolean fused = !batchStatistics && reluOutput != null;
+        ChannelNorm.normalize(x.value, fused ? reluOutput.value : y.value, n, channels, plane, ch, mean[ch], invstd[ch],
+            g[ch], b[ch], fused);
       }
+    }
+
+    @Override
+    public void fuseRelu(Tensor reluOutput) {
+      this.reluOutput = reluOutput;
     }
 
     @Override

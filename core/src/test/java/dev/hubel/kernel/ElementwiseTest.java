@@ -29,4 +29,32 @@ class ElementwiseTest {
       assertThat(actual[from + size - 1]).as("the last element is reached").isEqualTo(expected[from + size - 1]);
     }
   }
+
+  @ParameterizedTest(name = "{0} elements")
+  @ValueSource(ints = {1, 3, 7, 16, 33, 257, 1000})
+  void normalizeMatchesThePlainLoopWithAndWithoutRelu(int size) {
+    SplittableRandom rng = new SplittableRandom(size + 99);
+    float[] x = new float[size + 5];
+    for (int i = 0; i < x.length; i++) {
+      int kind = rng.nextInt(12);  // now and then a NaN, an infinity, or the mean itself (a zero, maybe -0)
+      x[i] = kind == 0 ? Float.NaN : kind == 1 ? Float.NEGATIVE_INFINITY : kind == 2 ? 0.25f : (float) rng.nextGaussian();
+    }
+    for (boolean relu : new boolean[] {false, true}) {
+      for (int from : new int[] {0, 1, 2}) {
+        float[] expected = new float[x.length], actual = new float[x.length];
+        new ElementwiseKernel.Plain().normalize(x, expected, from, size, 0.25f, -1.5f, 0f, relu);
+        Kernels.ELEMENTWISE.normalize(x, actual, from, size, 0.25f, -1.5f, 0f, relu);
+        for (int i = 0; i < x.length; i++) {
+          assertThat(Float.floatToRawIntBits(actual[i])).as("relu %s, from %d, element %d", relu, from, i)
+              .isEqualTo(Float.floatToRawIntBits(expected[i]));
+        }
+        if (relu) {
+          for (int i = from; i < from + size; i++) {
+            float v = (x[i] - 0.25f) * -1.5f + 0f;
+            assertThat(Float.floatToRawIntBits(actual[i])).isEqualTo(Float.floatToRawIntBits(Math.max(0f, v)));
+          }
+        }
+      }
+    }
+  }
 }

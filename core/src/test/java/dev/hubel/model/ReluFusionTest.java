@@ -1,0 +1,102 @@
+package dev.hubel.model;
+
+import static dev.hubel.model.Layers.add;
+import static dev.hubel.model.Layers.batchNorm;
+import static dev.hubel.model.Layers.conv2d;
+import static dev.hubel.model.Layers.input;
+import static dev.hubel.model.Layers.relu;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hubel.kernel.WorkerPool;
+import dev.hubel.op.Fit;
+import dev.hubel.tensor.Param;
+import dev.hubel.tensor.Role;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An inference pass writes each ReLU's output from the batch norm or residual add that alone
+ * feeds it, and skips the ReLU; what it leaves unwritten is made when someone looks.
+ */
+class ReluFusionTest {
+  private static final WorkerPool POOL = new WorkerPool(2);
+
+  private Node conv, bn, bnRelu, bn2, sum, sumRelu, shared, sharedRelu;
+
+  /** A residual block, and a batch norm read by two nodes (so not fused) at its end. */
+  private Model block() {
+    Node x = input(4, 6, 6);
+    conv = conv2d(x, 4, 3, 3, 1, 1, Fit.EXACT, false);
+    bn = batchNorm(conv);
+    bnRelu = relu(bn);
+    bn2 = batchNorm(conv2d(bnRelu, 4, 3, 3, 1, 1, Fit.EXACT, false));
+    sum = add(bn2, x);
+    sumRelu = relu(sum);
+    shared = batchNorm(sumRelu);
+    sharedRelu = relu(shared);
+    return Model.of("block", add(sharedRelu, shared));
+  }
+
+  private static void randomize(Model model, Random rnd) {
+    for (Param p : model.params()) {
+      float[] v = p.value();
+      for (int i = 0; i < v.length; i++) {
+        v[i] = switch (p.role()) {
+          case RUNNING_VAR -> 0.5f + rnd.nextFloat();
+          case SCALE -> 0.5f + rnd.nextFloat();
+          default -> rnd.nextFloat() - 0.5f;  // half the values below zero, so ReLU has work
+        };
+      }
+    }
+  }
+
+  @Test
+  void inferenceWritesEveryReluAsTheStepsApartWould() {
+    Model model = block();
+    Random rnd = new Random(3);
+    randomize(model, rnd);
+    Plan plan = model.compile(3, POOL);
+    for (int i = 0; i < 3 * 4 * 36; i++) plan.input()[i] = rnd.nextFloat() - 0.5f;
+    plan.forward(3, false);
+    float[] first = plan.output().clone();
+
+    for (Node[] pair : new Node[][] {{bn, bnRelu}, {sum, sumRelu}, {shared, sharedRelu}}) {
+      float[] in = plan.activations(pair[0]), out = plan.activations(pair[1]);
+      int negative = 0;
+      for (int i = 0; i < 3 * 4 * 36; i++) {
+        assertThat(Float.floatToRawIntBits(out[i])).as("%s at %d", pair[1].name(), i)
+            .isEqualTo(Float.floatToRawIntBits(Math.max(0f, in[i])));
+        if (in[i] < 0) negative++;
+      }
+      assertThat(negative).as("values of %s that its ReLU zeroes", pair[0].name()).isPositive();
+    }
+    // The batch norm with two readers is not fused: the last add read its output as written.
+    float[] sharedOut = plan.activations(shared), sharedReluOut = plan.activations(sharedRelu);
+    for (int i = 0; i < 3 * 4 * 36; i++) assertThat(first[i]).isEqualTo(sharedReluOut[i] + sharedOut[i]);
+    // A second inference pass gives the same output; a training pass, never fused, writes both.
+    plan.forward(3, false);
+    assertThat(plan.output()).containsExactly(first);
+    plan.forward(3, true);
+    float[] in = plan.activations(bn), out = plan.activations(bnRelu);
+    for (int i = 0; i < 3 * 4 * 36; i++) assertThat(out[i]).isEqualTo(Math.max(0f, in[i]));
+  }
+
+  @Test
+  void aStaleOutputIsMadeAgainOnlyForTheLastPass() {
+    Model model = block();
+    Random rnd = new Random(4);
+    randomize(model, rnd);
+    Plan plan = model.compile(2, POOL);
+    for (int i = 0; i < 2 * 4 * 36; i++) plan.input()[i] = rnd.nextFloat() - 0.5f;
+    plan.forward(2, false);
+    float[] bnFirst = plan.activations(bn).clone();
+    for (int i = 0; i < 2 * 4 * 36; i++) plan.input()[i] = rnd.nextFloat() - 0.5f;
+    plan.forward(2, false);
+    float[] bnSecond = plan.activations(bn);
+    assertThat(bnSecond).isNotEqualTo(bnFirst);  // the new batch's, not the one from before
+    float[] relu = plan.activations(bnRelu);
+    for (int i = 0; i < 2 * 4 * 36; i++) assertThat(relu[i]).isEqualTo(Math.max(0f, bnSecond[i]));
+    assertThat(plan.firstNonFiniteOutput(2)).isNull();
+    assertThat(model.params()).anyMatch(p -> p.role() == Role.RUNNING_MEAN);
+  }
+}
