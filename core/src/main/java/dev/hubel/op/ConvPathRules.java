@@ -31,11 +31,16 @@ final class ConvPathRules {
    */
   private static final int IMPLICIT_MIN_FILTERS = 16;
   /**
-   * Most filters per group for the implicit GEMM. With more, each lowered column feeds so many
-   * rows of the product that lowering it is cheap, the GEMM packs B anyway, and the grid's
-   * thrown-away columns cost more than the copy saves (AlphaGo's 192 filters at 19x19 ran 0.9x).
+   * Most filters per group for the implicit GEMM. It was 128 after AlphaGo's 192 filters at 19x19
+   * ran 0.9x on the first machine (Intel, 2026-11-25). On Zen 5 (2026-12-02), timed one thread a
+   * core with the other variant on the other core at the same moment (ConvLayerSpeed -Dthreads=1,
+   * which this host's noise requires), the implicit form won with more filters: ResNet-50's 512 at
+   * 7x7 batch 8 1.06-1.29x forward and 1.21-1.33x training, its 256 at 14x14 1.12-1.32x and
+   * 1.1-1.22x, AlphaGo's 192 at 19x19 batch 16 1.04-1.16x and 1.07-1.11x (over Winograd, which
+   * it precedes); AlexNet's conv3 (256 into 384 at 13x13) lost 0.92-0.94x forward to Winograd and
+   * came out even in training. Untried beyond 512.
    */
-  private static final int IMPLICIT_MAX_FILTERS = 128;
+  private static final int IMPLICIT_MAX_FILTERS = 512;
   /**
    * Fewest rows of the lowering (C/G*Fh*Fw) for the implicit GEMM: a one-channel image's
    * lowering is cheap, and the implicit form lost there (fashion-cnn's first layer, 1x28x28
@@ -47,9 +52,15 @@ final class ConvPathRules {
    * Most floats in one group's padded image for the implicit GEMM. Larger images measured
    * slower than lowering (ResNet-50's 56x56x64 at batch 1 0.9x, VGG-16 no better): the tile's
    * rows of B then jump across a slab that no longer stays close in cache. Not investigated
-   * further; small maps are where lowering cost most anyway.
+   * further; small maps are where lowering cost most anyway. With up to 128 filters the GEMM
+   * reads those rows in place, and just past this bound it lost badly on Zen 5 (96 channels at
+   * 28x28 into 96 or 128 filters, 86K floats, 0.4-0.5x forward); with more filters it packs them
+   * ({@code VectorGemm.PACK_B_MIN_M}), and up to {@link #IMPLICIT_MAX_IMAGE_FLOATS_PACKED} won
+   * (AlphaGo's 84.7K floats, above; 96 into 192 filters at 28x28 1.25x).
    */
   private static final int IMPLICIT_MAX_IMAGE_FLOATS = 1 << 16;
+  /** The image bound when there are more than 128 filters per group (see above). */
+  private static final int IMPLICIT_MAX_IMAGE_FLOATS_PACKED = 1 << 17;
   /** Most extra grid columns the implicit GEMM may compute, as a fraction of the kept ones (7x7 with pad 1: 2/7). */
   private static final double IMPLICIT_MAX_WASTE = 0.3;
   /**
@@ -79,7 +90,7 @@ final class ConvPathRules {
     if (!FORCED.isEmpty()) return possible && FORCED.equals("implicit");
     return possible && cg * fh * fw >= IMPLICIT_MIN_DEPTH
         && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS && wp - wo <= IMPLICIT_MAX_WASTE * wo
-        && (long) cg * (h + 2 * pad) * wp <= IMPLICIT_MAX_IMAGE_FLOATS;
+        && (long) cg * (h + 2 * pad) * wp <= (fg > 128 ? IMPLICIT_MAX_IMAGE_FLOATS_PACKED : IMPLICIT_MAX_IMAGE_FLOATS);
   }
 
   /** Whether a convolution may run by Winograd F(2x2, 3x3) (then also {@link #winogradPays}). */

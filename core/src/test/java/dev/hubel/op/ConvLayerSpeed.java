@@ -42,7 +42,7 @@ public final class ConvLayerSpeed {
   public static void main(String[] args) {
     boolean train = args.length > 0 && args[0].equals("train");
     System.out.println("hubel.conv=" + System.getProperty("hubel.conv", "(rules)") + ", " + (train ? "train" : "infer"));
-    WorkerPool pool = new WorkerPool(2);
+    WorkerPool pool = new WorkerPool(Integer.getInteger("threads", 2));  // -Dthreads=1: two variants side by side, one a core
     for (int[] layer : args.length > 1 ? one(args[1]) : train ? TRAIN : INFER) measure(layer, train, pool);
   }
 

@@ -49,19 +49,21 @@ class ConvPathsTest {
       // 32 filters per group and up sum dw transposed: groups must land in their own blocks
       "8, 9, 9, 64, 3, 3, 1, 1, 2, 2, implicit",
       "6, 5, 5, 96, 1, 1, 1, 0, 3, 3, gemm",
-      // stride 1 with 16 to 128 filters per group, on a small padded image: implicit GEMM over it (more: lowered)
+      // stride 1 with 16 to 512 filters per group, on a small padded image: implicit GEMM over it
       "16, 11, 11, 16, 3, 3, 1, 1, 1, 3, implicit",
       "3, 13, 17, 20, 5, 5, 1, 2, 1, 2, implicit",
       "8, 10, 12, 36, 3, 3, 1, 0, 2, 1, implicit",
       "7, 7, 7, 16, 3, 3, 1, 1, 1, 1, implicit",
       "4, 30, 30, 16, 3, 3, 1, 1, 1, 2, implicit",
       "5, 9, 9, 17, 3, 3, 1, 2, 1, 2, implicit",
-      "130, 7, 7, 140, 3, 3, 1, 1, 1, 2, lowered",
+      "130, 7, 7, 140, 3, 3, 1, 1, 1, 2, implicit",
+      // more than 128 filters: a larger image still (the GEMM packs B)
+      "150, 19, 19, 130, 3, 3, 1, 1, 1, 1, implicit",
       // 3x3 at stride 1, 128 to 384 channels and filters per group, an image too large for the implicit GEMM,
       // 768 tiles and up: Winograd forward
       // (Winograd3x3Test covers the kernel on small odd shapes and every padding)
-      "160, 20, 20, 130, 3, 3, 1, 1, 1, 8, winograd",
-      "256, 21, 21, 258, 3, 3, 1, 1, 2, 7, winograd",
+      "160, 30, 30, 130, 3, 3, 1, 1, 1, 4, winograd",
+      "256, 31, 31, 258, 3, 3, 1, 1, 2, 3, winograd",
   })
   void everyCutMatchesTheDirectConvolution(int c, int h, int w, int filters, int fh, int fw,
                                            int stride, int pad, int groups, int batch, String path) {
