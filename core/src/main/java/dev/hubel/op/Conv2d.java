@@ -222,8 +222,7 @@ public final class Conv2d implements Op {
       int target = Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / 64 * 64);
       // An implicit block's slab of padded rows is Fh*Fw times smaller than the lowered block, so
       // it may span more rows: as many as fill the same cache, and at least `target` columns.
-      // (Under ConvPathRules' image bound that is always the whole image; the cut is kept for a
-      // larger limit, once why big images ran slower is understood.)
+      // (A 56x56x64 image is cut in two blocks of rows: ConvPathsTest has that case.)
       int rowsPerBlock = Math.max((target + wp - 1) / wp, COLUMN_BLOCK_FLOATS / (cg * wp) - (fh - 1));
       this.blockRows = ho <= rowsPerBlock + rowsPerBlock / 2 ? ho : rowsPerBlock;
       this.block = hw <= target + target / 2 ? hw : target;

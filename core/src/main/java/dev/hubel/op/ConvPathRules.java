@@ -49,18 +49,16 @@ final class ConvPathRules {
    */
   private static final int IMPLICIT_MIN_DEPTH = 32;
   /**
-   * Most floats in one group's padded image for the implicit GEMM. Larger images measured
-   * slower than lowering (ResNet-50's 56x56x64 at batch 1 0.9x, VGG-16 no better): the tile's
-   * rows of B then jump across a slab that no longer stays close in cache. Not investigated
-   * further; small maps are where lowering cost most anyway. With up to 128 filters the GEMM
-   * reads those rows in place, and just past this bound it lost badly on Zen 5 (96 channels at
-   * 28x28 into 96 or 128 filters, 86K floats, 0.4-0.5x forward); with more filters it packs them
-   * ({@code VectorGemm.PACK_B_MIN_M}), and up to {@link #IMPLICIT_MAX_IMAGE_FLOATS_PACKED} won
-   * (AlphaGo's 84.7K floats, above; 96 into 192 filters at 28x28 1.25x).
+   * Most floats in one group's padded image for the implicit GEMM: VGG-16's largest, 64 channels
+   * of 226x226, fit. The bound was 2^16 after larger images had measured slower than lowering
+   * (ResNet-50's 56x56x64 at batch 1 0.9x, VGG-16 no better, 2026-11-25); on Zen 5 (2026-12-02),
+   * with each layer warmed for five seconds and the variants timed side by side, one thread a
+   * core, the implicit form won there too: 64 at 56x56 1.03-1.08x, VGG's 128 at 112x112
+   * 1.09-1.23x and 256 at 56x56 1.04-1.27x (over Winograd), 96 at 28x28 into 128 1.01-1.1x. The
+   * earlier losses, and one of 0.4x here after a one-second warm-up, were the JIT still compiling
+   * the implicit path's kernels: a fresh JVM runs them slowly for several seconds.
    */
-  private static final int IMPLICIT_MAX_IMAGE_FLOATS = 1 << 16;
-  /** The image bound when there are more than 128 filters per group (see above). */
-  private static final int IMPLICIT_MAX_IMAGE_FLOATS_PACKED = 1 << 17;
+  private static final int IMPLICIT_MAX_IMAGE_FLOATS = 1 << 22;
   /** Most extra grid columns the implicit GEMM may compute, as a fraction of the kept ones (7x7 with pad 1: 2/7). */
   private static final double IMPLICIT_MAX_WASTE = 0.3;
   /**
@@ -90,7 +88,7 @@ final class ConvPathRules {
     if (!FORCED.isEmpty()) return possible && FORCED.equals("implicit");
     return possible && cg * fh * fw >= IMPLICIT_MIN_DEPTH
         && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS && wp - wo <= IMPLICIT_MAX_WASTE * wo
-        && (long) cg * (h + 2 * pad) * wp <= (fg > 128 ? IMPLICIT_MAX_IMAGE_FLOATS_PACKED : IMPLICIT_MAX_IMAGE_FLOATS);
+        && (long) cg * (h + 2 * pad) * wp <= IMPLICIT_MAX_IMAGE_FLOATS;
   }
 
   /** Whether a convolution may run by Winograd F(2x2, 3x3) (then also {@link #winogradPays}). */

@@ -57,13 +57,15 @@ class ConvPathsTest {
       "4, 30, 30, 16, 3, 3, 1, 1, 1, 2, implicit",
       "5, 9, 9, 17, 3, 3, 1, 2, 1, 2, implicit",
       "130, 7, 7, 140, 3, 3, 1, 1, 1, 2, implicit",
-      // more than 128 filters: a larger image still (the GEMM packs B)
       "150, 19, 19, 130, 3, 3, 1, 1, 1, 1, implicit",
-      // 3x3 at stride 1, 128 to 384 channels and filters per group, an image too large for the implicit GEMM,
-      // 768 tiles and up: Winograd forward
+      // an image large enough to be cut into blocks of rows (here two, of 33 and 23 rows)
+      "64, 56, 56, 16, 3, 3, 1, 1, 1, 1, implicit",
+      "64, 56, 56, 24, 3, 3, 1, 1, 1, 2, implicit",
+      // 3x3 at stride 1, 128 to 384 channels and filters per group, 768 tiles and up, on maps so small
+      // that the implicit GEMM's grid would throw away more than 30% of its columns: Winograd forward
       // (Winograd3x3Test covers the kernel on small odd shapes and every padding)
-      "160, 30, 30, 130, 3, 3, 1, 1, 1, 4, winograd",
-      "256, 31, 31, 258, 3, 3, 1, 1, 2, 3, winograd",
+      "128, 6, 6, 130, 3, 3, 1, 1, 1, 86, winograd",
+      "256, 6, 6, 258, 3, 3, 1, 1, 2, 86, winograd",
   })
   void everyCutMatchesTheDirectConvolution(int c, int h, int w, int filters, int fh, int fw,
                                            int stride, int pad, int groups, int batch, String path) {
