@@ -74,6 +74,11 @@ public final class Elementwise {
     for (int i = from; i < to; i++) y[i] = a[i] + b[i];
   }
 
+  /** y[yOff + j] = max(0, x[xOff + j] + bias) for j in [0, len): a convolution's bias and its ReLU in one pass. */
+  public static void biasRelu(float[] x, int xOff, float[] y, int yOff, int len, float bias) {
+    Kernels.ELEMENTWISE.biasRelu(x, xOff, y, yOff, len, bias);
+  }
+
   /** y = max(0, a + b): {@link #add} and {@link #reluForward} in one pass, the same bits. */
   public static void addRelu(float[] a, float[] b, float[] y, int from, int to) {
     for (int i = from; i < to; i++) y[i] = Math.max(0f, a[i] + b[i]);

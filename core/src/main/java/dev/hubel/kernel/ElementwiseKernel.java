@@ -18,6 +18,9 @@ interface ElementwiseKernel {
    */
   void normalize(float[] x, float[] y, int from, int len, float mean, float a, float beta, boolean relu);
 
+  /** y[yOff + j] = max(0, x[xOff + j] + bias) for j in [0, len): a convolution's bias and the ReLU after it. */
+  void biasRelu(float[] x, int xOff, float[] y, int yOff, int len, float bias);
+
   /**
    * {@link Winograd3x3#transformOutput}, with {@code tmp} (from tmpOff, {@link #WINOGRAD_TMP}
    * floats) as scratch for a vector version.
@@ -33,6 +36,11 @@ interface ElementwiseKernel {
     @Override
     public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
       for (int i = from; i < to; i++) dx[i] += y[i] > 0f ? dy[i] : 0f;
+    }
+
+    @Override
+    public void biasRelu(float[] x, int xOff, float[] y, int yOff, int len, float bias) {
+      for (int j = 0; j < len; j++) y[yOff + j] = Math.max(0f, x[xOff + j] + bias);
     }
 
     @Override

@@ -73,11 +73,20 @@ public final class ImplicitConv {
    */
   public static void gridToImage(float[] grid, int gridOff, int gridStride, int c, int rows, int wp, int wo,
                                  float[] dst, int dstOff, int plane, float[] bias, int biasOff, boolean accumulate) {
+    gridToImage(grid, gridOff, gridStride, c, rows, wp, wo, dst, dstOff, plane, bias, biasOff, accumulate, false);
+  }
+
+  /** {@link #gridToImage}, with dst = max(0, grid + bias[ch]) when relu (and not accumulate). */
+  public static void gridToImage(float[] grid, int gridOff, int gridStride, int c, int rows, int wp, int wo,
+                                 float[] dst, int dstOff, int plane, float[] bias, int biasOff, boolean accumulate,
+                                 boolean relu) {
     for (int ci = 0; ci < c; ci++) {
       int from = gridOff + ci * gridStride, to = dstOff + ci * plane;
       float b = bias == null ? 0f : bias[biasOff + ci];
       for (int r = 0; r < rows; r++, from += wp, to += wo) {
-        if (accumulate) {
+        if (relu && !accumulate) {
+          Elementwise.biasRelu(grid, from, dst, to, wo, b);  // + 0f when no bias: max(0, .) gives +0 either way
+        } else if (accumulate) {
           for (int t = 0; t < wo; t++) dst[to + t] += grid[from + t];
         } else if (bias == null) {
           System.arraycopy(grid, from, dst, to, wo);

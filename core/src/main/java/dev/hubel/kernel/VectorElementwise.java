@@ -10,6 +10,16 @@ final class VectorElementwise implements ElementwiseKernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
   @Override
+  public void biasRelu(float[] x, int xOff, float[] y, int yOff, int len, float bias) {
+    int j = 0;
+    FloatVector zero = FloatVector.zero(S);
+    for (int end = S.loopBound(len); j < end; j += S.length()) {
+      FloatVector.fromArray(S, x, xOff + j).add(bias).max(zero).intoArray(y, yOff + j);
+    }
+    for (; j < len; j++) y[yOff + j] = Math.max(0f, x[xOff + j] + bias);
+  }
+
+  @Override
   public void normalize(float[] x, float[] y, int from, int len, float mean, float a, float beta, boolean relu) {
     // the same three roundings per element as the plain loop (no fma), and MAX is Math.max's
     int j = from;

@@ -32,7 +32,7 @@ public final class Plan {
   private float labelSmoothing;
   private long noiseSeed;
   private long iteration;  // training forward passes so far: with noiseSeed, what random layers draw from
-  // Inference passes fuse each ReLU into the batch norm or residual add that alone feeds it
+  // Inference passes fuse each ReLU into the convolution, batch norm or residual add that alone feeds it
   // (FusesRelu): reluOf[j] is the ReLU node that step j writes for in inference, else -1.
   private final int[] reluOf;
   private final boolean[] fusedAway;  // the ReLUs an inference pass skips

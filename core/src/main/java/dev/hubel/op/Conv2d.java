@@ -164,7 +164,7 @@ public final class Conv2d implements Op {
    * lowering give their columns of dw (summed per piece, then over pieces in piece order) and,
    * through the transposed product and col2im, their planes of dx, which no other unit touches.
    */
-  private final class Compiled implements Step {
+  private final class Compiled implements Step, FusesRelu {
     /** Floats of lowered columns per forward block: about half of a core's L2. */
     private static final int COLUMN_BLOCK_FLOATS = 1 << 17;
     private static final int MIN_BLOCK_POSITIONS = 128;
@@ -205,6 +205,10 @@ public final class Conv2d implements Op {
     private final WorkerPool.Task forwardTask = this::forwardPiece;
     private final WorkerPool.Task backwardTask = this::backwardPiece;
     private int n, units, filterBlocks, channelBlocks;
+    private Tensor reluOutput;  // FusesRelu: inference passes write max(0, y) here instead; or null
+    private float[] dst;        // this pass's destination: y.value, or reluOutput.value when fused
+    private boolean clamp;      // whether this pass writes max(0, y)
+    private final WorkerPool.Task reluTask = this::reluPiece;
 
     Compiled(Tensor x, Tensor y, Param w, Param b, WorkerPool pool) {
       this.x = x;
@@ -259,15 +263,30 @@ public final class Conv2d implements Op {
     }
 
     @Override
+    public void fuseRelu(Tensor reluOutput) {
+      this.reluOutput = reluOutput;
+    }
+
+    @Override
     public void forward(int n, boolean training) {
       this.n = n;
-      if (winograd != null && winograd.forward(n)) return;
+      this.clamp = !training && reluOutput != null;
+      this.dst = clamp ? reluOutput.value : y.value;
+      if (winograd != null && winograd.forward(n)) {
+        if (clamp) pool.run(pieces, reluTask);  // Winograd writes y; the ReLU the plan skips, as a pass of its own
+        return;
+      }
       int base = n * groups * blocks;
       this.filterBlocks = cutsFor(base, fg / 12);
       // One piece per unit, claimed by whichever thread is free: units write disjoint parts of y,
       // so which thread runs one does not matter, and a thread slowed by another process on its
       // core holds up no more than the unit it has.
       pool.run(base * filterBlocks, forwardTask);
+    }
+
+    private void reluPiece(int piece) {
+      int size = n * filters * hw, from = splitStart(piece, pieces, size), to = splitStart(piece + 1, pieces, size);
+      Elementwise.biasRelu(y.value, from, reluOutput.value, from, to - from, 0f);
     }
 
     private void forwardPiece(int u) {
@@ -293,8 +312,14 @@ public final class Conv2d implements Op {
       // y_ig[f0..f1, p0..p1] = w[f0..f1] . col_ig[:, p0..p1]
       int yOff = i * ys + f0 * hw + p0;
       Gemm.sgemm(false, false, f1 - f0, p1 - p0, k, w.value(), f0 * k, k, src, srcOff, ldb,
-          y.value, yOff, hw, false);
-      if (b != null) {
+          dst, yOff, hw, false);
+      if (clamp) {
+        // the block is still in cache: its bias and ReLU in one pass over it, in place
+        for (int f = f0; f < f1; f++) {
+          int at = yOff + (f - f0) * hw;
+          Elementwise.biasRelu(dst, at, dst, at, p1 - p0, b == null ? 0f : b.value()[f]);
+        }
+      } else if (b != null) {
         float[] bias = b.value();
         for (int f = f0; f < f1; f++) {
           float bf = bias[f];
@@ -312,8 +337,8 @@ public final class Conv2d implements Op {
       ImplicitConv.padRows(x.value, groupStart(i, g), cg, h, wIn, pad, padW, fw, oy0, rowsOut + fh - 1, s, 0, slabPlane);
       // grid[f0..f1, q] = w[f0..f1] . B, row (c, ky, kx) of B being the slab's plane c from ky*wp + kx
       Gemm.sgemmGatherB(f1 - f0, q, k, w.value(), f0 * k, k, s, slabRows, 0, s, gridOff, q, false);
-      ImplicitConv.gridToImage(s, gridOff, q, f1 - f0, rowsOut, wp, wo, y.value, i * filters * hw + f0 * hw + oy0 * wo, hw,
-          b == null ? null : b.value(), f0, false);
+      ImplicitConv.gridToImage(s, gridOff, q, f1 - f0, rowsOut, wp, wo, dst, i * filters * hw + f0 * hw + oy0 * wo, hw,
+          b == null ? null : b.value(), f0, false, clamp);
     }
 
     @Override

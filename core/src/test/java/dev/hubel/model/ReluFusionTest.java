@@ -99,4 +99,35 @@ class ReluFusionTest {
     assertThat(plan.firstNonFiniteOutput(2)).isNull();
     assertThat(model.params()).anyMatch(p -> p.role() == Role.RUNNING_MEAN);
   }
+
+  /** A convolution on each of its paths, each with a bias and a ReLU after it. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "lowered (stride 2), 8, 9, 16, 3, 2, 1, 2",
+      "implicit, 8, 9, 16, 3, 1, 1, 2",
+      "1x1 as a plain product, 8, 9, 16, 1, 1, 0, 2",
+      "Winograd (768 tiles of a map too small for the implicit grid), 128, 6, 130, 3, 1, 1, 86",
+  })
+  void aConvolutionWritesItsReluOnEveryPath(String path, int c, int side, int filters, int size, int stride, int pad, int n) {
+    Node x = input(c, side, side);
+    Node y = conv2d(x, filters, size, size, stride, pad, Fit.FLOOR);
+    Node r = relu(y);
+    Model model = Model.of("conv", r);
+    Random rnd = new Random(filters * 7L + size);
+    randomize(model, rnd);
+    Plan plan = model.compile(n, POOL);
+    int in = n * c * side * side;
+    for (int i = 0; i < in; i++) plan.input()[i] = rnd.nextFloat() - 0.5f;
+    plan.forward(n, false);
+    float[] fused = plan.activations(r).clone();
+    float[] conv = plan.activations(y);  // made now, unfused
+    int size2 = n * y.shape().size(), negative = 0;
+    for (int i = 0; i < size2; i++) {
+      assertThat(Float.floatToRawIntBits(fused[i])).as("%s at %d", path, i).isEqualTo(Float.floatToRawIntBits(Math.max(0f, conv[i])));
+      if (conv[i] < 0) negative++;
+    }
+    assertThat(negative).as("outputs the ReLU zeroes").isPositive();
+    plan.forward(n, true);  // a training pass writes both, unfused: the same values
+    assertThat(plan.activations(r)).containsExactly(fused);
+  }
 }
