@@ -19,6 +19,7 @@ final class PackedPanels {
   private float[] bPanel = new float[0];
   private float[] tile = new float[0];
   private float[] edgeStrip = new float[0];
+  private float[] transposed = new float[0];
 
   private PackedPanels() {}
 
@@ -41,6 +42,12 @@ final class PackedPanels {
   float[] edgeStrip(int size) {
     if (edgeStrip.length < size) edgeStrip = new float[size];
     return edgeStrip;
+  }
+
+  /** Scratch for a product's C computed transposed ({@code VectorGemm.swapped}). */
+  float[] transposed(int size) {
+    if (transposed.length < size) transposed = new float[size];
+    return transposed;
   }
 
   /** Scratch for one register tile of C on its way out. */

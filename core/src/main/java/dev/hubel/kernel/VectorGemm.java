@@ -45,14 +45,16 @@ final class VectorGemm implements GemmKernel {
   /** From this many rows of C on, packing B pays for itself. */
   static final int PACK_B_MIN_M = 129;
   /**
-   * Up to this many rows, A times B transposed is done as dot products of rows (a fully connected
-   * layer at batch 1..16): each row of B is read once, straight from memory, where the tiled path
-   * would first copy all of B into a packed panel, doubling the traffic of a memory-bound product.
+   * Up to this many rows, A times B transposed with a deep B (a fully connected layer at batch
+   * 5..16) is done as the swapped product (see {@link #swapped}), which reads B in place, where
+   * the tiled path would first copy all of B into a packed panel; up to 4 rows, at any depth, as
+   * dot products of rows ({@link #dotRows}), each row of B read once straight from memory.
    */
   static final int DOT_MAX_M = 16;
   /**
-   * From 5 rows on, only for deep products, where B is large and packing it costs most (and the
-   * shape alone decides, so that a product split over threads takes the same path in every piece).
+   * From 5 rows on, the swapped product only for deep ones, where B is large and packing it costs
+   * most (and the shape alone decides, so that a product split over threads takes the same path
+   * in every piece).
    */
   static final int DOT_MIN_K = 1024;
 
@@ -66,11 +68,54 @@ final class VectorGemm implements GemmKernel {
                        float[] a, int aOff, int lda,
                        float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, boolean accumulate) {
-    if (transB && !transA && (m <= 4 || m <= DOT_MAX_M && k >= DOT_MIN_K)) {
+    if (transB && !transA && m <= 4) {
       dotRows(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, PackedPanels.forThisThread().tile(MR * NR));
       return;
     }
+    if (transB && !transA && m <= DOT_MAX_M && k >= DOT_MIN_K) {
+      swapped(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+      return;
+    }
     blocked(transA, transB, m, n, k, a, aOff, lda, null, 0, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate);
+  }
+
+  /**
+   * A times B transposed for a few rows of A and a deep, wide B (a fully connected layer at
+   * batch 5..16), computed as C^T = B . A^T: six rows of B at a time, each read in place along
+   * the whole depth (long runs the prefetcher follows), against A^T packed once (k x one or two
+   * vectors, zero-padded), into a one- or two-vector tile, which is written into C transposed.
+   * Each entry is one fma chain over k, whichever thread computes it. As dot products of rows
+   * (four rows of A against each row of B) AlexNet's FC6 at batch 16 (16 x 4096 x 9216) ran at
+   * 36 GFLOP/s on one Zen 5 core; through the blocked product, swapped, with 1 KB runs of B per
+   * k block, 53; the blocked product as it stands packs a transposed B with strided writes (28).
+   */
+  private static void swapped(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc, boolean accumulate) {
+    PackedPanels panels = PackedPanels.forThisThread();
+    int width = (m + L - 1) / L * L;  // one vector, or two where vectors are narrow (m <= 16 <= 2L)
+    float[] at = panels.transposed(k * width), out = panels.tile(MR * NR);
+    for (int p = 0; p < k; p++) {
+      int row = p * width;
+      for (int i = 0; i < m; i++) at[row + i] = a[aOff + i * lda + p];
+      for (int i = m; i < width; i++) at[row + i] = 0f;
+    }
+    for (int r = 0; r < n; r += MR) {
+      int rows = Math.min(MR, n - r), last = rows - 1;
+      // rows past n repeat the last one (read, never stored), so every row is a real row of B
+      int b0 = bOff + r * ldb, b1 = b0 + Math.min(1, last) * ldb, b2 = b0 + Math.min(2, last) * ldb;
+      int b3 = b0 + Math.min(3, last) * ldb, b4 = b0 + Math.min(4, last) * ldb, b5 = b0 + Math.min(5, last) * ldb;
+      if (width == L) {
+        tileOneVector(b, b0, b1, b2, b3, b4, b5, at, 0, width, k, out);
+      } else {
+        tileTwoVectors(b, b0, b1, b2, b3, b4, b5, at, 0, width, k, out);
+      }
+      for (int q = 0; q < rows; q++) {
+        for (int i = 0; i < m; i++) {
+          int to = cOff + i * ldc + r + q;
+          c[to] = accumulate ? c[to] + out[q * NR + i] : out[q * NR + i];
+        }
+      }
+    }
   }
 
   @Override
@@ -315,55 +360,68 @@ final class VectorGemm implements GemmKernel {
   }
 
   /**
+   * Depth of one chunk of {@link #dotRows}: 16 rows of A by 512 floats are 32 KB, which stay in
+   * L1 while every row of B passes by. Unchunked, a fully connected layer at batch 16 (AlexNet's
+   * FC6, 16 x 4096 x 9216) streamed its 16 rows of A from L2 for each row of B: 36 GFLOP/s on one
+   * Zen 5 core, bound by L2; chunked, B is still read once from memory.
+   */
+  static final int DOT_KC = 512;
+
+  /**
    * C[i, j] (+)= row i of A . row j of B, for m <= {@link #DOT_MAX_M}; each row of B is read
-   * once for all rows of A. The lanes of each dot are
-   * summed in a fixed scalar order (not reduceLanes, whose order may differ between the
-   * interpreter and compiled code), so the result never depends on warm-up.
+   * once from memory for all rows of A, a chunk of {@link #DOT_KC} at a time. The lanes of each
+   * chunk's dot are summed in a fixed scalar order (not reduceLanes, whose order may differ
+   * between the interpreter and compiled code), and the chunks in order, so the result never
+   * depends on warm-up or on which columns a thread was given.
    */
   private static void dotRows(int m, int n, int k, float[] a, int aOff, int lda,
                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
                               boolean accumulate, float[] lanes) {
-    int whole = k - k % L;
-    for (int j = 0; j < n; j++) {
-      int bRow = bOff + j * ldb;
-      int i = 0;
-      // Four rows of A at a time against one load of B: 5 loads feed 4 fmas, where one row at a
-      // time needs 2 loads per fma.
-      for (; i + 4 <= m; i += 4) {
-        int a0 = aOff + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-        for (int p = 0; p < whole; p += L) {
-          FloatVector bv = FloatVector.fromArray(S, b, bRow + p);
-          s0 = FloatVector.fromArray(S, a, a0 + p).fma(bv, s0);
-          s1 = FloatVector.fromArray(S, a, a1 + p).fma(bv, s1);
-          s2 = FloatVector.fromArray(S, a, a2 + p).fma(bv, s2);
-          s3 = FloatVector.fromArray(S, a, a3 + p).fma(bv, s3);
+    for (int p0 = 0; p0 < k; p0 += DOT_KC) {
+      int kc = Math.min(DOT_KC, k - p0);
+      boolean add = accumulate || p0 > 0;
+      int whole = p0 + kc - kc % L, end = p0 + kc;
+      for (int j = 0; j < n; j++) {
+        int bRow = bOff + j * ldb;
+        int i = 0;
+        // Four rows of A at a time against one load of B: 5 loads feed 4 fmas, where one row at a
+        // time needs 2 loads per fma.
+        for (; i + 4 <= m; i += 4) {
+          int a0 = aOff + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+          FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+          for (int p = p0; p < whole; p += L) {
+            FloatVector bv = FloatVector.fromArray(S, b, bRow + p);
+            s0 = FloatVector.fromArray(S, a, a0 + p).fma(bv, s0);
+            s1 = FloatVector.fromArray(S, a, a1 + p).fma(bv, s1);
+            s2 = FloatVector.fromArray(S, a, a2 + p).fma(bv, s2);
+            s3 = FloatVector.fromArray(S, a, a3 + p).fma(bv, s3);
+          }
+          s0.intoArray(lanes, 0);
+          s1.intoArray(lanes, L);
+          s2.intoArray(lanes, 2 * L);
+          s3.intoArray(lanes, 3 * L);
+          for (int r = 0; r < 4; r++) {
+            int aRow = aOff + (i + r) * lda;
+            float sum = 0f;
+            for (int l = 0; l < L; l++) sum += lanes[r * L + l];
+            for (int p = whole; p < end; p++) sum += a[aRow + p] * b[bRow + p];
+            int at = cOff + (i + r) * ldc + j;
+            c[at] = add ? c[at] + sum : sum;
+          }
         }
-        s0.intoArray(lanes, 0);
-        s1.intoArray(lanes, L);
-        s2.intoArray(lanes, 2 * L);
-        s3.intoArray(lanes, 3 * L);
-        for (int r = 0; r < 4; r++) {
-          int aRow = aOff + (i + r) * lda;
+        for (; i < m; i++) {
+          int aRow = aOff + i * lda;
+          FloatVector s0 = FloatVector.zero(S);
+          for (int p = p0; p < whole; p += L) {
+            s0 = FloatVector.fromArray(S, a, aRow + p).fma(FloatVector.fromArray(S, b, bRow + p), s0);
+          }
+          s0.intoArray(lanes, 0);
           float sum = 0f;
-          for (int l = 0; l < L; l++) sum += lanes[r * L + l];
-          for (int p = whole; p < k; p++) sum += a[aRow + p] * b[bRow + p];
-          int at = cOff + (i + r) * ldc + j;
-          c[at] = accumulate ? c[at] + sum : sum;
+          for (int l = 0; l < L; l++) sum += lanes[l];
+          for (int p = whole; p < end; p++) sum += a[aRow + p] * b[bRow + p];
+          int at = cOff + i * ldc + j;
+          c[at] = add ? c[at] + sum : sum;
         }
-      }
-      for (; i < m; i++) {
-        int aRow = aOff + i * lda;
-        FloatVector s0 = FloatVector.zero(S);
-        for (int p = 0; p < whole; p += L) {
-          s0 = FloatVector.fromArray(S, a, aRow + p).fma(FloatVector.fromArray(S, b, bRow + p), s0);
-        }
-        s0.intoArray(lanes, 0);
-        float sum = 0f;
-        for (int l = 0; l < L; l++) sum += lanes[l];
-        for (int p = whole; p < k; p++) sum += a[aRow + p] * b[bRow + p];
-        int at = cOff + i * ldc + j;
-        c[at] = accumulate ? c[at] + sum : sum;
       }
     }
   }

@@ -103,6 +103,12 @@ class GemmTest {
       // a dense layer at batch 5..16: dot products of rows, four rows at a time and the rest
       "false, true,  16, 70, 1030, 0, 0, false",
       "false, true,  7, 33, 1024, 3, 2, true",
+      // ... computed swapped, C^T = B . A^T, six rows of B at a time, the last few repeated
+      "false, true,  12, 5, 2000, 1, 2, true",
+      "false, true,  16, 13, 1024, 0, 0, false",
+      // up to four rows: dot products over 512-float chunks of k, summed in order
+      "false, true,  3, 50, 1500, 0, 1, false",
+      "false, true,  1, 7, 1025, 2, 0, true",
   })
   void matchesDoublePrecisionReference(boolean transA, boolean transB, int m, int n, int k,
                                        int offset, int padding, boolean accumulate) {
