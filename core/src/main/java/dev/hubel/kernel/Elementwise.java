@@ -79,6 +79,11 @@ public final class Elementwise {
     Kernels.ELEMENTWISE.biasRelu(x, xOff, y, yOff, len, bias);
   }
 
+  /** y = (x - mean) * a + beta over [from, from + len), then max(0, y) when relu: batch norm's arithmetic. */
+  public static void normalize(float[] x, float[] y, int from, int len, float mean, float a, float beta, boolean relu) {
+    Kernels.ELEMENTWISE.normalize(x, y, from, len, mean, a, beta, relu);
+  }
+
   /** y = max(0, a + b): {@link #add} and {@link #reluForward} in one pass, the same bits. */
   public static void addRelu(float[] a, float[] b, float[] y, int from, int to) {
     for (int i = from; i < to; i++) y[i] = Math.max(0f, a[i] + b[i]);

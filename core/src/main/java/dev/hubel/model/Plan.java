@@ -3,6 +3,8 @@ package dev.hubel.model;
 import dev.hubel.kernel.ParamUpdates;
 import dev.hubel.kernel.SoftmaxCrossEntropy;
 import dev.hubel.kernel.WorkerPool;
+import dev.hubel.op.BatchNorm;
+import dev.hubel.op.FusesNorm;
 import dev.hubel.op.FusesRelu;
 import dev.hubel.op.Relu;
 import dev.hubel.op.Step;
@@ -32,12 +34,13 @@ public final class Plan {
   private float labelSmoothing;
   private long noiseSeed;
   private long iteration;  // training forward passes so far: with noiseSeed, what random layers draw from
-  // Inference passes fuse each ReLU into the convolution, batch norm or residual add that alone feeds it
-  // (FusesRelu): reluOf[j] is the ReLU node that step j writes for in inference, else -1.
-  private final int[] reluOf;
-  private final boolean[] fusedAway;  // the ReLUs an inference pass skips
-  private final boolean[] stale;      // after such a pass: the outputs it did not write (refreshed on demand)
-  private int staleCount;             // examples of the last pass, while some output is stale; else 0
+  // Inference passes fold each batch norm into the convolution that alone feeds it (FusesNorm),
+  // and each ReLU into the convolution, batch norm or residual add that alone feeds it (FusesRelu):
+  // the producer writes the later step's output, and the plan skips that step.
+  private final boolean[] fusedAway;  // the steps an inference pass skips
+  private final boolean[] unwritten;  // the outputs an inference pass leaves as they were
+  private final List<Runnable> unfuse = new java.util.ArrayList<>(), refuse = new java.util.ArrayList<>();
+  private int staleCount;             // examples of the last pass while it left outputs unwritten; else 0
   private long[] forwardNanos, backwardNanos;  // per step, while profiling; else null
   private long zeroNanos;                      // zeroing the gradients before backward, while profiling
 
@@ -69,21 +72,50 @@ public final class Plan {
       steps[i] = node.op().compile(ins, tensors[i], model.paramsOf(i), pool);
     }
     this.classes = model.outputShape().size();
-    this.reluOf = new int[nodes.size()];
     this.fusedAway = new boolean[nodes.size()];
-    this.stale = new boolean[nodes.size()];
-    Arrays.fill(reluOf, -1);
+    this.unwritten = new boolean[nodes.size()];
     int[] readers = new int[nodes.size()];
     for (Node node : nodes) for (Node in : node.inputs()) readers[nodes.indexOf(in)]++;
-    for (int i = 1; i < nodes.size(); i++) {
-      if (!(nodes.get(i).op() instanceof Relu)) continue;
-      int j = nodes.indexOf(nodes.get(i).inputs().get(0));
-      if (j > 0 && readers[j] == 1 && steps[j] instanceof FusesRelu fusable) {
-        fusable.fuseRelu(tensors[i]);
-        reluOf[j] = i;
-        fusedAway[i] = true;
+    for (int j = 1; j < nodes.size(); j++) {  // convolution -> batch norm [-> ReLU]
+      int i = nodes.indexOf(nodes.get(j).inputs().get(0));
+      if (!(nodes.get(j).op() instanceof BatchNorm) || i <= 0 || readers[i] != 1
+          || !(steps[i] instanceof FusesNorm conv)) {
+        continue;
+      }
+      int r = soleRelu(nodes, readers, j);
+      Tensor target = tensors[r >= 0 ? r : j];
+      Param[] bn = model.paramsOf(j);  // scale, shift, running mean, running variance
+      Runnable on = () -> conv.fuseNorm(bn[0], bn[1], bn[2], bn[3], target, r >= 0);
+      on.run();
+      refuse.add(on);
+      unfuse.add(() -> conv.fuseNorm(null, null, null, null, null, false));
+      fusedAway[j] = true;
+      unwritten[i] = true;
+      if (r >= 0) {
+        fusedAway[r] = true;
+        unwritten[j] = true;
       }
     }
+    for (int j = 1; j < nodes.size(); j++) {  // convolution, batch norm or add -> ReLU
+      int r = soleRelu(nodes, readers, j);
+      if (r < 0 || fusedAway[r] || fusedAway[j] || !(steps[j] instanceof FusesRelu producer)) continue;
+      Tensor target = tensors[r];
+      producer.fuseRelu(target);
+      refuse.add(() -> producer.fuseRelu(target));
+      unfuse.add(() -> producer.fuseRelu(null));
+      fusedAway[r] = true;
+      unwritten[j] = true;
+    }
+  }
+
+  /** The ReLU node that alone reads node j's output, or -1. */
+  private static int soleRelu(List<Node> nodes, int[] readers, int j) {
+    if (readers[j] != 1) return -1;
+    for (int r = j + 1; r < nodes.size(); r++) {
+      Node node = nodes.get(r);
+      if (node.inputs().contains(nodes.get(j))) return node.op() instanceof Relu ? r : -1;
+    }
+    return -1;
   }
 
   public int batch() {
@@ -128,18 +160,21 @@ public final class Plan {
   }
 
   /**
-   * Node i's output after the last pass. An inference pass leaves the output of a step whose ReLU
-   * it fused unwritten; that step runs again unfused, now, for whoever asks to see it.
+   * Node i's output after the last pass. An inference pass leaves the outputs of the steps it
+   * fused unwritten; then the pass runs again, unfused, for whoever asks to see one of them.
    */
   private float[] value(int i) {
-    if (staleCount > 0 && stale[i]) {
-      FusesRelu step = (FusesRelu) steps[i];
-      step.fuseRelu(null);
-      steps[i].forward(staleCount, false);
-      step.fuseRelu(tensors[reluOf[i]]);
-      stale[i] = false;
-    }
+    if (staleCount > 0 && unwritten[i]) writeEveryOutput();
     return tensors[i].value;
+  }
+
+  /** The last inference pass again, unfused, so that every node's output is there. */
+  private void writeEveryOutput() {
+    int n = staleCount;
+    unfuse.forEach(Runnable::run);
+    for (Step s : steps) s.forward(n, false);
+    refuse.forEach(Runnable::run);
+    staleCount = 0;
   }
 
   /**
@@ -188,12 +223,7 @@ public final class Plan {
     }
     staleCount = 0;
     for (int i = 0; i < steps.length; i++) {
-      if (training) {
-        stale[i] = false;
-      } else {
-        stale[i] = reluOf[i] >= 0;
-        if (fusedAway[i]) continue;  // its input step wrote its output
-      }
+      if (!training && fusedAway[i]) continue;  // an earlier step wrote its output
       if (forwardNanos == null) {
         steps[i].forward(n, training);
       } else {
@@ -202,7 +232,7 @@ public final class Plan {
         forwardNanos[i] += System.nanoTime() - start;
       }
     }
-    if (!training) staleCount = n;
+    if (!training && !unfuse.isEmpty()) staleCount = n;
   }
 
   /**
@@ -313,6 +343,9 @@ public final class Plan {
   /** Backward from the output's grad; parameter grads are overwritten, not accumulated across steps. */
   public void backward(int n) {
     checkCount(n);
+    // after a fused inference pass (a saliency map, a test): the steps' backward passes read
+    // outputs that pass left unwritten, a batch norm its input for one
+    if (staleCount > 0) writeEveryOutput();
     long zeroStart = System.nanoTime();
     for (int i = inputGrad ? 0 : 1; i < tensors.length - 1; i++) Arrays.fill(tensors[i].grad, 0, n * tensors[i].stride(), 0f);
     for (int i = 0; i < params.size(); i++) Arrays.fill(params.get(i).grad(), 0f);  // indexed: an iterator would allocate every step

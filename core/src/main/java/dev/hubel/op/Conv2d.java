@@ -164,7 +164,7 @@ public final class Conv2d implements Op {
    * lowering give their columns of dw (summed per piece, then over pieces in piece order) and,
    * through the transposed product and col2im, their planes of dx, which no other unit touches.
    */
-  private final class Compiled implements Step, FusesRelu {
+  private final class Compiled implements Step, FusesRelu, FusesNorm {
     /** Floats of lowered columns per forward block: about half of a core's L2. */
     private static final int COLUMN_BLOCK_FLOATS = 1 << 17;
     private static final int MIN_BLOCK_POSITIONS = 128;
@@ -208,6 +208,12 @@ public final class Conv2d implements Op {
     private Tensor reluOutput;  // FusesRelu: inference passes write max(0, y) here instead; or null
     private float[] dst;        // this pass's destination: y.value, or reluOutput.value when fused
     private boolean clamp;      // whether this pass writes max(0, y)
+    // FusesNorm: the batch norm after this convolution, applied by inference passes; target null when not
+    private Param normGamma, normBeta, normMean, normVar;
+    private Tensor normTarget;
+    private boolean normRelu, normed;  // normed: this pass applies it
+    private final float[] normA = new float[filters];  // per filter, this pass: gamma * invstd
+    private final WorkerPool.Task normTask = this::normPiece;
     private final WorkerPool.Task reluTask = this::reluPiece;
 
     Compiled(Tensor x, Tensor y, Param w, Param b, WorkerPool pool) {
@@ -268,12 +274,45 @@ public final class Conv2d implements Op {
     }
 
     @Override
+    public void fuseNorm(Param gamma, Param beta, Param mean, Param var, Tensor target, boolean relu) {
+      this.normGamma = gamma;
+      this.normBeta = beta;
+      this.normMean = mean;
+      this.normVar = var;
+      this.normTarget = target;
+      this.normRelu = relu;
+    }
+
+    /** The norm's output for filter f over len floats from at, in place (BatchNorm's arithmetic, exactly). */
+    private void normalizeBlock(float[] from, float[] to, int at, int len, int f) {
+      Elementwise.normalize(from, to, at, len, normMean.value()[f], normA[f], normBeta.value()[f], normRelu);
+    }
+
+    /** Winograd's output, normalised into the target: planes (image, filter) split over the pieces. */
+    private void normPiece(int piece) {
+      int planes = n * filters;
+      for (int pl = splitStart(piece, pieces, planes); pl < splitStart(piece + 1, pieces, planes); pl++) {
+        normalizeBlock(y.value, normTarget.value, pl * hw, hw, pl % filters);
+      }
+    }
+
+    @Override
     public void forward(int n, boolean training) {
       this.n = n;
       this.clamp = !training && reluOutput != null;
-      this.dst = clamp ? reluOutput.value : y.value;
+      this.normed = !training && normTarget != null;
+      this.dst = normed ? normTarget.value : clamp ? reluOutput.value : y.value;
+      if (normed) {
+        float[] g = normGamma.value(), v = normVar.value();
+        for (int f = 0; f < filters; f++) normA[f] = g[f] * (float) (1 / Math.sqrt((double) v[f] + BatchNorm.EPS));
+      }
       if (winograd != null && winograd.forward(n)) {
-        if (clamp) pool.run(pieces, reluTask);  // Winograd writes y; the ReLU the plan skips, as a pass of its own
+        // Winograd writes y; the ReLU or the norm the plan skips, as a pass of its own
+        if (normed) {
+          pool.run(pieces, normTask);
+        } else if (clamp) {
+          pool.run(pieces, reluTask);
+        }
         return;
       }
       int base = n * groups * blocks;
@@ -319,6 +358,15 @@ public final class Conv2d implements Op {
           int at = yOff + (f - f0) * hw;
           Elementwise.biasRelu(dst, at, dst, at, p1 - p0, b == null ? 0f : b.value()[f]);
         }
+      } else if (normed) {
+        for (int f = f0; f < f1; f++) {
+          int at = yOff + (f - f0) * hw;
+          if (b != null) {
+            float bf = b.value()[f];
+            for (int j = 0; j < p1 - p0; j++) dst[at + j] += bf;
+          }
+          normalizeBlock(dst, dst, at, p1 - p0, f);
+        }
       } else if (b != null) {
         float[] bias = b.value();
         for (int f = f0; f < f1; f++) {
@@ -337,8 +385,12 @@ public final class Conv2d implements Op {
       ImplicitConv.padRows(x.value, groupStart(i, g), cg, h, wIn, pad, padW, fw, oy0, rowsOut + fh - 1, s, 0, slabPlane);
       // grid[f0..f1, q] = w[f0..f1] . B, row (c, ky, kx) of B being the slab's plane c from ky*wp + kx
       Gemm.sgemmGatherB(f1 - f0, q, k, w.value(), f0 * k, k, s, slabRows, 0, s, gridOff, q, false);
-      ImplicitConv.gridToImage(s, gridOff, q, f1 - f0, rowsOut, wp, wo, dst, i * filters * hw + f0 * hw + oy0 * wo, hw,
+      int yOff = i * filters * hw + f0 * hw + oy0 * wo;
+      ImplicitConv.gridToImage(s, gridOff, q, f1 - f0, rowsOut, wp, wo, dst, yOff, hw,
           b == null ? null : b.value(), f0, false, clamp);
+      if (normed) {
+        for (int f = f0; f < f1; f++) normalizeBlock(dst, dst, yOff + (f - f0) * hw, rowsOut * wo, f);
+      }
     }
 
     @Override
