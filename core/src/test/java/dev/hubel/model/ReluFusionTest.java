@@ -57,7 +57,15 @@ class ReluFusionTest {
     randomize(model, rnd);
     Plan plan = model.compile(3, POOL);
     for (int i = 0; i < 3 * 4 * 36; i++) plan.input()[i] = rnd.nextFloat() - 0.5f;
+    plan.setProfiling(true);
     plan.forward(3, false);
+    for (Plan.StepTime t : plan.profile(1)) {  // the steps folded into a convolution, or into their input, did not run
+      if (t.node().equals(sum.name()) || t.node().equals(sharedRelu.name())) assertThat(t.forwardMillis()).isPositive();
+      boolean skipped = t.node().equals(bn.name()) || t.node().equals(bnRelu.name()) || t.node().equals(bn2.name())
+          || t.node().equals(sumRelu.name());
+      if (skipped) assertThat(t.forwardMillis()).as("%s, fused away", t.node()).isZero();
+    }
+    plan.setProfiling(false);
     float[] first = plan.output().clone();
     Node[][] pairs = {{bn, bnRelu}, {sum, sumRelu}, {shared, sharedRelu}};
     float[][] written = new float[pairs.length][];
