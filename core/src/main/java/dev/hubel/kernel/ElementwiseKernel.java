@@ -18,6 +18,15 @@ interface ElementwiseKernel {
    */
   void normalize(float[] x, float[] y, int from, int len, float mean, float a, float beta, boolean relu);
 
+  /** Batch norm's sums, in double: x[from] + ... + x[from+len-1]. The plain form keeps four interleaved partial sums. */
+  double sum(float[] x, int from, int len);
+
+  /** The sum of (x - m)^2 over x[from .. from+len), in double. */
+  double squaredDeviations(float[] x, int from, int len, double m);
+
+  /** The sum of dy * xhat over [from, from+len), xhat = (x - mean) * invstd and the product in float, summed in double. */
+  double dotWithXhat(float[] dy, float[] x, int from, int len, float mean, float invstd);
+
   /** y[yOff + j] = max(0, x[xOff + j] + bias) for j in [0, len): a convolution's bias and the ReLU after it. */
   void biasRelu(float[] x, int xOff, float[] y, int yOff, int len, float bias);
 
@@ -36,6 +45,52 @@ interface ElementwiseKernel {
     @Override
     public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
       for (int i = from; i < to; i++) dx[i] += y[i] > 0f ? dy[i] : 0f;
+    }
+
+    @Override
+    public double sum(float[] x, int from, int len) {
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      int j = from, end = from + len, whole = from + (len & ~3);
+      for (; j < whole; j += 4) {
+        s0 += x[j];
+        s1 += x[j + 1];
+        s2 += x[j + 2];
+        s3 += x[j + 3];
+      }
+      for (; j < end; j++) s0 += x[j];
+      return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public double squaredDeviations(float[] x, int from, int len, double m) {
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      int j = from, end = from + len, whole = from + (len & ~3);
+      for (; j < whole; j += 4) {
+        double d0 = x[j] - m, d1 = x[j + 1] - m, d2 = x[j + 2] - m, d3 = x[j + 3] - m;
+        s0 += d0 * d0;
+        s1 += d1 * d1;
+        s2 += d2 * d2;
+        s3 += d3 * d3;
+      }
+      for (; j < end; j++) {
+        double d = x[j] - m;
+        s0 += d * d;
+      }
+      return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public double dotWithXhat(float[] dy, float[] x, int from, int len, float mean, float invstd) {
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      int j = from, end = from + len, whole = from + (len & ~3);
+      for (; j < whole; j += 4) {
+        s0 += dy[j] * ((x[j] - mean) * invstd);
+        s1 += dy[j + 1] * ((x[j + 1] - mean) * invstd);
+        s2 += dy[j + 2] * ((x[j + 2] - mean) * invstd);
+        s3 += dy[j + 3] * ((x[j + 3] - mean) * invstd);
+      }
+      for (; j < end; j++) s0 += dy[j] * ((x[j] - mean) * invstd);
+      return (s0 + s1) + (s2 + s3);
     }
 
     @Override

@@ -57,4 +57,35 @@ class ElementwiseTest {
       }
     }
   }
+
+  /** Batch norm's double sums: the vector lanes sum in another order, so equal to about 1e-12, not to the bit. */
+  @ParameterizedTest(name = "{0} elements")
+  @ValueSource(ints = {1, 3, 7, 16, 33, 257, 1000, 4099})
+  void batchNormSumsMatchThePlainLoop(int size) {
+    SplittableRandom rng = new SplittableRandom(size + 7);
+    float[] x = new float[size + 3], dy = new float[size + 3];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (3 + 2 * rng.nextGaussian());
+      dy[i] = (float) rng.nextGaussian();
+    }
+    ElementwiseKernel plain = new ElementwiseKernel.Plain();
+    for (int from : new int[] {0, 1, 3}) {
+      double sum = 0, squares = 0, dot = 0;
+      for (int i = from; i < from + size; i++) {
+        sum += x[i];
+        squares += (x[i] - 3.1) * (x[i] - 3.1);
+        dot += dy[i] * ((x[i] - 3.1f) * 0.5f);
+      }
+      double[][] pairs = {
+          {Kernels.ELEMENTWISE.sum(x, from, size), plain.sum(x, from, size), sum},
+          {Kernels.ELEMENTWISE.squaredDeviations(x, from, size, 3.1), plain.squaredDeviations(x, from, size, 3.1), squares},
+          {Kernels.ELEMENTWISE.dotWithXhat(dy, x, from, size, 3.1f, 0.5f), plain.dotWithXhat(dy, x, from, size, 3.1f, 0.5f), dot},
+      };
+      for (double[] p : pairs) {
+        double scale = Math.max(1, Math.abs(p[2]));
+        assertThat(Math.abs(p[0] - p[2])).as("vector, %d from %d", size, from).isLessThanOrEqualTo(1e-12 * scale);
+        assertThat(Math.abs(p[1] - p[2])).as("plain, %d from %d", size, from).isLessThanOrEqualTo(1e-12 * scale);
+      }
+    }
+  }
 }
