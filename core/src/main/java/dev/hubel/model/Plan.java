@@ -41,6 +41,9 @@ public final class Plan {
   private final boolean[] unwritten;  // the outputs an inference pass leaves as they were
   private final List<Runnable> unfuse = new java.util.ArrayList<>(), refuse = new java.util.ArrayList<>();
   private int staleCount;             // examples of the last pass while it left outputs unwritten; else 0
+  private final WorkerPool pool;
+  private final WorkerPool.Task zeroTask = this::zeroPiece;  // made once: handing it to the pool allocates nothing
+  private int zeroCount;                                      // examples the gradients are zeroed for
   private long[] forwardNanos, backwardNanos;  // per step, while profiling; else null
   private long zeroNanos;                      // zeroing the gradients before backward, while profiling
 
@@ -55,6 +58,7 @@ public final class Plan {
   Plan(Model model, int batch, WorkerPool pool, boolean inputGrad) {
     if (batch < 1) throw new IllegalArgumentException("batch size must be at least 1, received " + batch);
     this.model = model;
+    this.pool = pool;
     this.batch = batch;
     this.inputGrad = inputGrad;
     this.params = model.params();
@@ -347,7 +351,10 @@ public final class Plan {
     // outputs that pass left unwritten, a batch norm its input for one
     if (staleCount > 0) writeEveryOutput();
     long zeroStart = System.nanoTime();
-    for (int i = inputGrad ? 0 : 1; i < tensors.length - 1; i++) Arrays.fill(tensors[i].grad, 0, n * tensors[i].stride(), 0f);
+    // on every thread: one core filled ResNet-20's gradients (500 MB at batch 128) at a third of
+    // the memory's speed, 6% of its training step
+    zeroCount = n;
+    pool.run(pool.threads(), zeroTask);
     for (int i = 0; i < params.size(); i++) Arrays.fill(params.get(i).grad(), 0f);  // indexed: an iterator would allocate every step
     if (backwardNanos == null) {
       for (int i = steps.length - 1; i >= 1; i--) steps[i].backward(n);
@@ -358,6 +365,15 @@ public final class Plan {
       long start = System.nanoTime();
       steps[i].backward(n);
       backwardNanos[i] += System.nanoTime() - start;
+    }
+  }
+
+  /** Zeroes piece p's share of every activation gradient (each tensor cut into even runs). */
+  private void zeroPiece(int p) {
+    int pieces = pool.threads();
+    for (int i = inputGrad ? 0 : 1; i < tensors.length - 1; i++) {
+      int size = zeroCount * tensors[i].stride();
+      Arrays.fill(tensors[i].grad, WorkerPool.splitStart(p, pieces, size), WorkerPool.splitStart(p + 1, pieces, size), 0f);
     }
   }
 
