@@ -163,6 +163,25 @@ final class VectorGemm implements GemmKernel {
           bBase = jc;
         }
         int gatherOff = bRowsOff + pc;
+        // The columns after the last full strip go through one tile as many vectors wide as they
+        // need (ceil(width / L)), so that a narrow product keeps most of the full tile's speed: a
+        // 7x7 map (49 columns) had run as four one-vector tiles, six accumulators each, at about a
+        // third of it. A packed strip is read where it is (its lanes past the width are not stored);
+        // in place, whole vectors are read in place and anything else is copied, once per k block
+        // for all row blocks, into a zero-padded strip (masked vector loads and stores are not
+        // compiled to plain instructions everywhere), as is a gathered B.
+        int width = nb % NR, edgeFrom = bBase + nb / NR * bStripStep, edgeStride = bStride;
+        float[] edge = bSource;
+        if (width > 0 && (gather != null || (!packB && width % L != 0))) {
+          edgeStride = (width + L - 1) / L * L;
+          edge = panels.edgeStrip(kb * edgeStride);
+          for (int p = 0; p < kb; p++) {
+            int src = gather != null ? gather[gatherOff + p] + edgeFrom : edgeFrom + p * bStride;
+            System.arraycopy(bSource, src, edge, p * edgeStride, width);
+            java.util.Arrays.fill(edge, p * edgeStride + width, (p + 1) * edgeStride, 0f);
+          }
+          edgeFrom = 0;
+        }
         for (int ic = 0; ic < m; ic += MC) {
           int mb = Math.min(MC, m - ic);
           int inPlace = transA ? 0 : mb - mb % MR;
@@ -170,7 +189,7 @@ final class VectorGemm implements GemmKernel {
             // A's rows are read where they are (6 streams along k), as packing them cost as much as
             // a tenth of a convolution's time: a layer's weights were copied again for every image
             multiplyBlock(a, aOff + ic * lda + pc, lda, MR * lda, aRows, aRowsOff + ic, pc, inPlace, kb,
-                bSource, bBase, bStride, bStripStep, gather, gatherOff, packB, nb,
+                bSource, bBase, bStride, bStripStep, gather, gatherOff, edge, edgeFrom, edgeStride, nb,
                 c, cOff + ic * ldc + jc, ldc, overwrite, panels.tile(MR * NR));
           }
           if (inPlace < mb) {
@@ -178,7 +197,8 @@ final class VectorGemm implements GemmKernel {
             float[] aPanel = panels.aPanel(roundUp(rows, MR) * kb);
             PackedPanels.packA(transA, a, aOff, lda, aRows, aRowsOff, ic + inPlace, pc, rows, kb, MR, aPanel);
             multiplyBlock(aPanel, 0, kb, MR * kb, null, 0, 0, rows, kb, bSource, bBase, bStride, bStripStep,
-                gather, gatherOff, packB, nb, c, cOff + (ic + inPlace) * ldc + jc, ldc, overwrite, panels.tile(MR * NR));
+                gather, gatherOff, edge, edgeFrom, edgeStride, nb, c, cOff + (ic + inPlace) * ldc + jc, ldc, overwrite,
+                panels.tile(MR * NR));
           }
         }
       }
@@ -192,12 +212,13 @@ final class VectorGemm implements GemmKernel {
    * (aRows given), {@code aSrc[aRows[aRowsOff + i] + aCol + p]}. Strip s of B starts at
    * {@code bBase + s*bStripStep} and its rows are {@code bStride} apart; gathered (bRows given),
    * row p of the block is {@code bSource[bRows[bRowsOff + p] + bBase ..]} and strips are NR apart.
-   * packedB: B is a packed panel, whose last strip is NR floats wide whatever the width.
+   * The columns after the last full strip are read from {@code edge}, rows {@code edgeStride}
+   * apart from {@code edgeFrom}: B itself, or the zero-padded copy {@link #blocked} made.
    */
   private static void multiplyBlock(float[] aSrc, int aBase, int aRow, int aGroup,
                                     int[] aRows, int aRowsOff, int aCol, int mb, int kb,
                                     float[] bSource, int bBase, int bStride, int bStripStep,
-                                    int[] bRows, int bRowsOff, boolean packedB, int nb,
+                                    int[] bRows, int bRowsOff, float[] edge, int edgeFrom, int edgeStride, int nb,
                                     float[] c, int cBase, int ldc, boolean overwrite,
                                     float[] scratch) {
     int fullStrips = nb / NR;
@@ -222,28 +243,8 @@ final class VectorGemm implements GemmKernel {
     }
     int width = nb - fullStrips * NR;
     if (width == 0) return;
-    // The columns after the last full strip go through one tile as many vectors wide as they
-    // need (ceil(width / L)), so that a narrow product keeps most of the full tile's speed: a
-    // 7x7 map (49 columns) had run as four one-vector tiles, six accumulators each, at about a
-    // third of it. A packed strip is read where it is (its lanes past the width are not stored);
-    // in place, whole vectors are read in place and anything else is copied into a zero-padded
-    // strip first (masked vector loads and stores are not compiled to plain instructions
-    // everywhere), as is a gathered B.
-    int vectors = (width + L - 1) / L;
-    int from = bBase + fullStrips * bStripStep;
+    int vectors = (width + L - 1) / L, from = edgeFrom;
     int cFrom = cBase + fullStrips * NR;
-    float[] edge = bSource;
-    int edgeStride = bStride;
-    if (bRows != null || (!packedB && width % L != 0)) {
-      edgeStride = vectors * L;
-      edge = PackedPanels.forThisThread().edgeStrip(kb * edgeStride);
-      for (int p = 0; p < kb; p++) {
-        int src = bRows != null ? bRows[bRowsOff + p] + from : from + p * bStride;
-        System.arraycopy(bSource, src, edge, p * edgeStride, width);
-        java.util.Arrays.fill(edge, p * edgeStride + width, (p + 1) * edgeStride, 0f);
-      }
-      from = 0;
-    }
     for (int r = 0; r < mb; r += MR) {
       int a0, a1, a2, a3, a4, a5;
       if (aRows != null) {
@@ -360,10 +361,10 @@ final class VectorGemm implements GemmKernel {
   }
 
   /**
-   * Depth of one chunk of {@link #dotRows}: 16 rows of A by 512 floats are 32 KB, which stay in
-   * L1 while every row of B passes by. Unchunked, a fully connected layer at batch 16 (AlexNet's
-   * FC6, 16 x 4096 x 9216) streamed its 16 rows of A from L2 for each row of B: 36 GFLOP/s on one
-   * Zen 5 core, bound by L2; chunked, B is still read once from memory.
+   * Depth of one chunk of {@link #dotRows}: up to 4 rows of A by 512 floats stay in L1 while every
+   * row of B passes by. On one Zen 5 core, 4x4096x9216 ran in 10.3 ms chunked against 16.6 in one
+   * pass (the four rows of A streamed from L2 for each row of B); at 16 rows chunking lost (48 ms
+   * against 33), which is why those go through {@link #swapped}.
    */
   static final int DOT_KC = 512;
 
