@@ -11,7 +11,7 @@ final class VectorElementwise implements ElementwiseKernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   /** Doubles of half a float vector's width: each float vector widens into two of these. */
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-  private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[2 * D.length()]);
+  private static final ThreadLocal<double[]> LANES = ThreadLocal.withInitial(() -> new double[D.length()]);
 
   // Batch norm's sums, in double: each float vector is widened into two double vectors, summed
   // lane by lane into two accumulators, and the lanes added up in a fixed order at the end
@@ -28,7 +28,9 @@ final class VectorElementwise implements ElementwiseKernel {
       s0 = s0.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0));
       s1 = s1.add((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1));
     }
-    double total = lanes(s0, s1);
+    double[] lanes = LANES.get();
+    s0.add(s1).intoArray(lanes, 0);  // here, not in a helper: a vector handed to a method C2 does not inline is boxed
+    double total = sumOf(lanes);
     for (; j < end; j++) total += x[j];
     return total;
   }
@@ -44,7 +46,9 @@ final class VectorElementwise implements ElementwiseKernel {
       s0 = s0.add(d0.mul(d0));
       s1 = s1.add(d1.mul(d1));
     }
-    double total = lanes(s0, s1);
+    double[] lanes = LANES.get();
+    s0.add(s1).intoArray(lanes, 0);  // here, not in a helper: a vector handed to a method C2 does not inline is boxed
+    double total = sumOf(lanes);
     for (; j < end; j++) {
       double d = x[j] - m;
       total += d * d;
@@ -62,18 +66,17 @@ final class VectorElementwise implements ElementwiseKernel {
       s0 = s0.add((DoubleVector) p.convertShape(VectorOperators.F2D, D, 0));
       s1 = s1.add((DoubleVector) p.convertShape(VectorOperators.F2D, D, 1));
     }
-    double total = lanes(s0, s1);
+    double[] lanes = LANES.get();
+    s0.add(s1).intoArray(lanes, 0);  // here, not in a helper: a vector handed to a method C2 does not inline is boxed
+    double total = sumOf(lanes);
     for (; j < end; j++) total += dy[j] * ((x[j] - mean) * invstd);
     return total;
   }
 
-  /** The lanes of two accumulators, added in lane order. */
-  private static double lanes(DoubleVector s0, DoubleVector s1) {
-    double[] l = LANES.get();
-    s0.intoArray(l, 0);
-    s1.intoArray(l, D.length());
+  /** The lanes, added in lane order. */
+  private static double sumOf(double[] lanes) {
     double total = 0;
-    for (double v : l) total += v;
+    for (double v : lanes) total += v;
     return total;
   }
 
