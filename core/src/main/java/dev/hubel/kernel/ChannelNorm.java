@@ -9,10 +9,10 @@ package dev.hubel.kernel;
  * <pre>
  *   xhat = (x - mean) * invstd        y = gamma * xhat + beta        M = n * plane values
  * </pre>
- * Sums run in double: a channel of a large batch adds up hundreds of thousands of floats. Each
- * sum keeps four partial sums, over elements j mod 4 of each block, added at the end: one
- * running double sum waits for its previous add every element (four cycles). The statistics went
- * from 5% to 3% of ResNet-20 training's profile (BENCHMARKS.md).
+ * Sums run in double: a channel of a large batch adds up hundreds of thousands of floats. They
+ * are the elementwise kernel's ({@link ElementwiseKernel#sum} and its neighbours): the plain form
+ * keeps four partial sums, because one running double sum waits for its previous add every
+ * element; the vector form adds two double vectors per float vector (BENCHMARKS.md, 2026-12-02).
  */
 public final class ChannelNorm {
   private ChannelNorm() {}
@@ -21,10 +21,10 @@ public final class ChannelNorm {
   public static void statistics(float[] x, int n, int channels, int plane, int ch, float[] mean, float[] var) {
     int stride = channels * plane;
     double sum = 0;
-    for (int i = 0; i < n; i++) sum += sum(x, i * stride + ch * plane, plane);
+    for (int i = 0; i < n; i++) sum += Kernels.ELEMENTWISE.sum(x, i * stride + ch * plane, plane);
     double m = sum / ((double) n * plane);
     double squares = 0;
-    for (int i = 0; i < n; i++) squares += squaredDeviations(x, i * stride + ch * plane, plane, m);
+    for (int i = 0; i < n; i++) squares += Kernels.ELEMENTWISE.squaredDeviations(x, i * stride + ch * plane, plane, m);
     mean[ch] = (float) m;
     var[ch] = (float) (squares / ((double) n * plane));
   }
@@ -53,8 +53,8 @@ public final class ChannelNorm {
     double sumDy = 0, sumDyXhat = 0;
     for (int i = 0; i < n; i++) {
       int base = i * stride + ch * plane;
-      sumDy += sum(dy, base, plane);
-      sumDyXhat += dotWithXhat(dy, x, base, plane, mean, invstd);
+      sumDy += Kernels.ELEMENTWISE.sum(dy, base, plane);
+      sumDyXhat += Kernels.ELEMENTWISE.dotWithXhat(dy, x, base, plane, mean, invstd);
     }
     dgamma[ch] += (float) sumDyXhat;
     dbeta[ch] += (float) sumDy;
@@ -70,17 +70,5 @@ public final class ChannelNorm {
         dx[base + j] += a * (dy[base + j] - meanDy - xhat * meanDyXhat);
       }
     }
-  }
-
-  private static double sum(float[] x, int from, int len) {
-    return Kernels.ELEMENTWISE.sum(x, from, len);
-  }
-
-  private static double squaredDeviations(float[] x, int from, int len, double m) {
-    return Kernels.ELEMENTWISE.squaredDeviations(x, from, len, m);
-  }
-
-  private static double dotWithXhat(float[] dy, float[] x, int from, int len, float mean, float invstd) {
-    return Kernels.ELEMENTWISE.dotWithXhat(dy, x, from, len, mean, invstd);
   }
 }

@@ -19,11 +19,7 @@ public final class Pooling {
                                 int fh, int fw, int stride, int pad, int ho, int wo,
                                 float[] y, int yOff, int[] argmax) {
     if (fh == 2 && fw == 2 && stride == 2 && pad == 0) {
-      if (argmax != null) {
-        max2x2(x, xOff, planes, h, w, ho, wo, y, yOff, argmax);
-      } else {
-        max2x2Values(x, xOff, planes, h, w, ho, wo, y, yOff);
-      }
+      max2x2(x, xOff, planes, h, w, ho, wo, y, yOff, argmax);
       return;
     }
     // The maximum is taken with Math.max (no branch; a NaN wins), and only then, for training,
@@ -113,7 +109,7 @@ public final class Pooling {
    * The common 2x2 window at stride 2 without padding, the same result as the general loop (first
    * maximum in row order; a NaN wins and stays), but with selects in place of its branches: which
    * of four noisy values is largest is a coin toss the branch predictor loses, and this pass was a
-   * tenth of a small CNN's training step.
+   * tenth of a small CNN's training step. With argmax null, only the maxima.
    */
   private static void max2x2(float[] x, int xOff, int planes, int h, int w, int ho, int wo,
                              float[] y, int yOff, int[] argmax) {
@@ -125,6 +121,10 @@ public final class Pooling {
         for (int ox = 0; ox < wo; ox++) {
           int i0 = r0 + 2 * ox, i2 = r1 + 2 * ox;
           float a = x[i0], b = x[i0 + 1], c = x[i2], d = x[i2 + 1];
+          if (argmax == null) {  // inference: Math.max, which needs no branch either (C2 unswitches the loop)
+            y[o + ox] = Math.max(Math.max(a, b), Math.max(c, d));
+            continue;
+          }
           // a NaN compares false both ways, so "keep the best unless the new one beats it or is NaN"
           boolean takeB = b > a || (b != b && a == a);
           float best = takeB ? b : a;
@@ -135,21 +135,6 @@ public final class Pooling {
           boolean takeD = (d > best || d != d) && best == best;
           y[o + ox] = takeD ? d : best;
           argmax[o + ox] = takeD ? i2 + 1 : at;
-        }
-      }
-    }
-  }
-
-  /** {@link #max2x2} without the argmax, for inference: Math.max, which needs no branch either. */
-  private static void max2x2Values(float[] x, int xOff, int planes, int h, int w, int ho, int wo, float[] y, int yOff) {
-    for (int p = 0; p < planes; p++) {
-      int in = xOff + p * h * w;
-      int out = yOff + p * ho * wo;
-      for (int oy = 0; oy < ho; oy++) {
-        int r0 = in + 2 * oy * w, r1 = r0 + w, o = out + oy * wo;
-        for (int ox = 0; ox < wo; ox++) {
-          int i0 = r0 + 2 * ox, i2 = r1 + 2 * ox;
-          y[o + ox] = Math.max(Math.max(x[i0], x[i0 + 1]), Math.max(x[i2], x[i2 + 1]));
         }
       }
     }

@@ -325,7 +325,7 @@ public final class Conv2d implements Op {
 
     private void reluPiece(int piece) {
       int size = n * filters * hw, from = splitStart(piece, pieces, size), to = splitStart(piece + 1, pieces, size);
-      Elementwise.biasRelu(y.value, from, reluOutput.value, from, to - from, 0f);
+      Elementwise.reluForward(y.value, reluOutput.value, from, to);
     }
 
     private void forwardPiece(int u) {
@@ -358,21 +358,14 @@ public final class Conv2d implements Op {
           int at = yOff + (f - f0) * hw;
           Elementwise.biasRelu(dst, at, dst, at, p1 - p0, b == null ? 0f : b.value()[f]);
         }
-      } else if (normed) {
+      } else if (b != null || normed) {
         for (int f = f0; f < f1; f++) {
           int at = yOff + (f - f0) * hw;
           if (b != null) {
             float bf = b.value()[f];
             for (int j = 0; j < p1 - p0; j++) dst[at + j] += bf;
           }
-          normalizeBlock(dst, dst, at, p1 - p0, f);
-        }
-      } else if (b != null) {
-        float[] bias = b.value();
-        for (int f = f0; f < f1; f++) {
-          float bf = bias[f];
-          int at = yOff + (f - f0) * hw;
-          for (int j = 0; j < p1 - p0; j++) y.value[at + j] += bf;
+          if (normed) normalizeBlock(dst, dst, at, p1 - p0, f);  // then the norm, as BatchNorm's step would
         }
       }
     }
