@@ -106,7 +106,8 @@ class AllocationTest {
 
   /**
    * Stride-1 convolutions as implicit GEMMs (16 filters, 36 and 144 rows of lowering) and by
-   * Winograd (128 channels into 130 filters over 8 x 100 tiles, forward and dx): their per-piece
+   * Winograd (128 channels into 130 filters over 86 x 9 tiles, forward and dx; on 6x6 maps, as
+   * larger ones now go implicit, ConvPathRules): their per-piece
    * buffers and thread scratch are made once, in warm-up. The small model gets 1,000 warm-up
    * steps: after other test classes had run in the same JVM, C2 sometimes had not settled the
    * GEMM's new gathered paths by step 200 (deoptimised, recompiling), and C1's Vector API code
@@ -123,29 +124,37 @@ class AllocationTest {
     float[] small = new float[BATCH * 4 * 12 * 12];
     for (int i = 0; i < small.length; i++) small[i] = (float) rnd.nextGaussian();
     assertTrainingStepsAllocateNothing(implicit, small, labels, 1000, 50);
-    Node y = relu(conv2d(input(128, 20, 20), 130, 3, 1, 1));
+    Node y = relu(conv2d(input(128, 6, 6), 130, 3, 1, 1));
     y = relu(conv2d(y, 130, 3, 1, 1));
     Model winograd = Model.of("Winograd convolutions", dense(y, 10));
-    float[] big = new float[BATCH * 128 * 20 * 20];
+    int images = 86;  // 774 tiles, enough for Winograd to pay: ConvPathsTest checks that this shape goes that way
+    float[] big = new float[images * 128 * 6 * 6];
     for (int i = 0; i < big.length; i++) big[i] = (float) rnd.nextGaussian();
-    assertTrainingStepsAllocateNothing(winograd, big, labels, 12, 4);
+    int[] many = new int[images];
+    for (int i = 0; i < images; i++) many[i] = i % 10;
+    assertTrainingStepsAllocateNothing(winograd, big, many, images, 12, 4);
   }
 
   private static void assertTrainingStepsAllocateNothing(Model model, float[] x, int[] labels) {
     assertTrainingStepsAllocateNothing(model, x, labels, 200, 50);
   }
 
-  /** As the LeNet-5 test: warm up, then count the bytes the measured steps allocate on the caller and the workers. */
   private static void assertTrainingStepsAllocateNothing(Model model, float[] x, int[] labels, int warm, int measured) {
+    assertTrainingStepsAllocateNothing(model, x, labels, BATCH, warm, measured);
+  }
+
+  /** As the LeNet-5 test: warm up, then count the bytes the measured steps allocate on the caller and the workers. */
+  private static void assertTrainingStepsAllocateNothing(Model model, float[] x, int[] labels, int batch, int warm,
+                                                         int measured) {
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     threads.setThreadAllocatedMemoryEnabled(true);
     WorkerPool pool = new WorkerPool(2);
     model.initialize(Init.HE, 1);
-    Plan plan = model.compile(BATCH, pool);
+    Plan plan = model.compile(batch, pool);
     Sgd sgd = new Sgd(model.params(), 0.001f, 0.9f, 5e-4f);
-    plan.load(x, model.inputShape(), BATCH);
+    plan.load(x, model.inputShape(), batch);
     for (int i = 0; i < warm; i++) {
-      plan.trainStep(BATCH, labels);
+      plan.trainStep(batch, labels);
       sgd.step();
     }
     long[] ids = Thread.getAllStackTraces().keySet().stream()
@@ -154,7 +163,7 @@ class AllocationTest {
     long[] workersBefore = threads.getThreadAllocatedBytes(ids);
     long before = threads.getThreadAllocatedBytes(me);
     for (int i = 0; i < measured; i++) {
-      plan.trainStep(BATCH, labels);
+      plan.trainStep(batch, labels);
       sgd.step();
     }
     long caller = threads.getThreadAllocatedBytes(me) - before;
