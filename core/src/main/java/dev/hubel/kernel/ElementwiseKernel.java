@@ -30,16 +30,6 @@ interface ElementwiseKernel {
   /** y[yOff + j] = max(0, x[xOff + j] + bias) for j in [0, len): a convolution's bias and the ReLU after it. */
   void biasRelu(float[] x, int xOff, float[] y, int yOff, int len, float bias);
 
-  /**
-   * {@link Winograd3x3#transformOutput}, with {@code tmp} (from tmpOff, {@link #WINOGRAD_TMP}
-   * floats) as scratch for a vector version.
-   */
-  void winogradOutput(float[] m, int mOff, int rows, int f0, int t0, int count, int tilesH, int tilesW,
-                      float[] y, int imageStride, int ho, int wo, float[] bias, boolean accumulate, float[] tmp, int tmpOff);
-
-  /** Floats of scratch {@link #winogradOutput} may use: four outputs for one vector of tiles, up to 64 lanes. */
-  int WINOGRAD_TMP = 4 * 64;
-
   /** The plain Java loops, for a JVM without the Vector API. */
   final class Plain implements ElementwiseKernel {
     @Override
@@ -105,13 +95,6 @@ interface ElementwiseKernel {
       } else {
         for (int j = from; j < from + len; j++) y[j] = (x[j] - mean) * a + beta;
       }
-    }
-
-    @Override
-    public void winogradOutput(float[] m, int mOff, int rows, int f0, int t0, int count, int tilesH, int tilesW,
-                               float[] y, int imageStride, int ho, int wo, float[] bias, boolean accumulate,
-                               float[] tmp, int tmpOff) {
-      Winograd3x3.transformOutput(m, mOff, rows, f0, t0, count, tilesH, tilesW, y, imageStride, ho, wo, bias, accumulate);
     }
   }
 }

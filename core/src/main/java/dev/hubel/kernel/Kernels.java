@@ -13,6 +13,7 @@ public final class Kernels {
 
   static final GemmKernel GEMM = chooseGemm();
   static final ElementwiseKernel ELEMENTWISE = GEMM instanceof ScalarGemm ? new ElementwiseKernel.Plain() : vector("VectorElementwise");
+  static final WinogradKernel WINOGRAD = GEMM instanceof ScalarGemm ? new WinogradKernel.Plain() : vector("VectorWinograd");
 
   private Kernels() {}
 

@@ -9,6 +9,7 @@ public final class ThreadScratch {
   private static final ThreadLocal<ThreadScratch> PER_THREAD = ThreadLocal.withInitial(ThreadScratch::new);
 
   private float[] floats = new float[0];
+  private int[] ints = new int[0];
 
   private ThreadScratch() {}
 
@@ -17,5 +18,12 @@ public final class ThreadScratch {
     ThreadScratch s = PER_THREAD.get();
     if (s.floats.length < size) s.floats = new float[size];
     return s.floats;
+  }
+
+  /** This thread's scratch of at least {@code size} ints (contents undefined), apart from its floats. */
+  public static int[] ints(int size) {
+    ThreadScratch s = PER_THREAD.get();
+    if (s.ints.length < size) s.ints = new int[size];
+    return s.ints;
   }
 }

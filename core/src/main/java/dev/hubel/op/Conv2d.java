@@ -34,7 +34,7 @@ import java.util.List;
  * already is col. Other stride-1 convolutions with a moderate number of filters on small images
  * are implicit GEMMs ({@link ImplicitConv}): the product reads shifted slices of the zero-padded
  * image instead of a lowered copy. Deep 3x3 convolutions at stride 1 over enough of a batch run
- * their forward pass and dx by Winograd's F(2x2, 3x3) ({@link WinogradPass}); their dw is lowered.
+ * by Winograd's F(4x4, 3x3) ({@link WinogradPass}), forward and backward.
  * Which shapes take which path, and the measurements behind it: {@link ConvPathRules}.
  */
 public final class Conv2d implements Op {
@@ -180,8 +180,7 @@ public final class Conv2d implements Op {
     private final int hw = ho * wo;           // columns of col
     private final boolean lowered;            // false for 1x1, stride 1, pad 0: the image is col
     private final boolean implicit;           // stride 1: the product reads the padded image through row tables
-    private final WinogradPass winograd;      // 3x3 at stride 1, deep: forward and dx by Winograd; else null
-    private boolean dxByWinograd;             // this backward pass: dx done by winograd
+    private final WinogradPass winograd;      // 3x3 at stride 1, deep: by Winograd over batches where it pays, else as above; or null
     private final int block, blocks;          // forward: output positions per block, blocks per image
     private final float[][] col, dcol;        // per piece: (k, hw), made by the first backward pass
     private final float[][] dw, db;           // per piece partial sums, reduced in piece order
@@ -227,7 +226,7 @@ public final class Conv2d implements Op {
       this.wp = wIn + 2 * padW;
       this.implicit = lowered && ConvPathRules.implicit(cg, h, wIn, fg, fh, fw, stride, pad, padW, wo);
       this.dwTransposed = implicit || fg >= 32;
-      this.winograd = !implicit && ConvPathRules.winograd(cg, fg, fh, fw, stride, pad, padW)
+      this.winograd = ConvPathRules.winograd(cg, fg, fh, fw, stride, pad, padW)
           ? new WinogradPass(x, y, w, b, pool, groups, pad) : null;
       int target = Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / 64 * 64);
       // An implicit block's slab of padded rows is Fh*Fw times smaller than the lowered block, so
@@ -389,10 +388,13 @@ public final class Conv2d implements Op {
     @Override
     public void backward(int n) {
       this.n = n;
+      if (winograd != null && winograd.backward(n)) {
+        if (b != null) addBiasGradient(n);
+        return;
+      }
       this.channelBlocks = cutsFor(n * groups, cg);
       this.units = n * groups * channelBlocks;
-      this.dxByWinograd = winograd != null && winograd.inputGradient(n);
-      if (x.grad != null && !dxByWinograd) {
+      if (x.grad != null) {
         // the per-pass copy of the weights that the pieces' dx products read
         if (implicit) {
           ImplicitConv.flipTranspose(w.value(), groups, fg, cg, fh, fw, wFlip);
@@ -404,6 +406,18 @@ public final class Conv2d implements Op {
       for (int p = 0; p < pieces; p++) {
         addWeightGradient(dw[p], w.grad());
         if (b != null) Elementwise.addInto(db[p], 0, b.grad(), 0, db[p].length);
+      }
+    }
+
+    /** b.grad += the sum of dy over each filter's planes, image by image. */
+    private void addBiasGradient(int n) {
+      float[] db = b.grad();
+      for (int f = 0; f < filters; f++) {
+        for (int i = 0; i < n; i++) {
+          float sum = 0f;
+          for (int j = (i * filters + f) * hw, end = j + hw; j < end; j++) sum += y.grad[j];
+          db[f] += sum;
+        }
       }
     }
 
@@ -445,7 +459,7 @@ public final class Conv2d implements Op {
         dxGrid[piece] = new float[cg * h * wpDy];
       }
       if (lowered && !implicit && col[piece] == null) col[piece] = new float[k * hw];
-      if (lowered && !implicit && x.grad != null && !dxByWinograd && dcol[piece] == null) dcol[piece] = new float[k * hw];
+      if (lowered && !implicit && x.grad != null && dcol[piece] == null) dcol[piece] = new float[k * hw];
       for (int u = splitStart(piece, pieces, units); u < splitStart(piece + 1, pieces, units); u++) {
         int cb = u % channelBlocks, rest = u / channelBlocks;
         int g = rest % groups, i = rest / groups;
@@ -480,7 +494,7 @@ public final class Conv2d implements Op {
         } else {
           Gemm.sgemm(false, true, fg, rows, hw, y.grad, dyOff, hw, src, srcOff, hw, dwp, g * fg * k + row0, k, true);
         }
-        if (x.grad == null || dxByWinograd) continue;
+        if (x.grad == null) continue;
         if (lowered) {
           Gemm.sgemm(false, false, rows, hw, fg, wT, tOff + row0 * fg, fg, y.grad, dyOff, hw, dcol[piece], 0, hw, false);
           Im2col.col2imAdd(dcol[piece], 0, c1 - c0, h, wIn, fh, fw, stride, pad, padW, ho, wo, x.grad, xOff);

@@ -62,21 +62,28 @@ final class ConvPathRules {
   /** Most extra grid columns the implicit GEMM may compute, as a fraction of the kept ones (7x7 with pad 1: 2/7). */
   private static final double IMPLICIT_MAX_WASTE = 0.3;
   /**
-   * Channels and filters per group for Winograd, from a per-layer measurement (forward, 2
-   * threads, against lowering): it won 1.1-1.2x with 128 to 384 of each and enough tiles
-   * (AlphaGo's 192 at batch 16, AlexNet's 13x13 layers at 16, VGG's 112x112x128 and 56x56x256
-   * at 1). With 512 it lost (0.6-0.8x): the 16 transformed weight blocks (16 MB) no longer stay
-   * in cache. With 64 it lost while the output transform was scalar; since that went to
-   * vectors it wins 1.05-1.3x per layer there, but no bench row moved (VGG-16, ResNet-50 at 8),
-   * so the bound stays at 128.
+   * Channels and filters per group for Winograd F(4x4, 3x3), from per-layer measurements on Zen 5
+   * (2026-12-03, one thread a core, Winograd and the rules' path side by side, then swapped; the
+   * table is in BENCHMARKS.md). With 64 and more it won wherever the batch had tiles enough:
+   * AlphaGo's 192 at 19x19, batch 16, 1.8-2x forward and 1.5x backward; AlexNet's 13x13 layers at
+   * 16 1.7-2.2x both ways; ResNet-50's 3x3 layers at batch 8 1.3-1.6x forward, 1.0-1.45x backward;
+   * VGG-16's at batch 1 1.4-2.7x forward. With 16 and 32 (ResNet-20's first stages) it lost
+   * 0.5-0.9x: the transforms cost as much as the products they save. Untried beyond 512.
    */
-  private static final int WINOGRAD_MIN_CHANNELS = 128, WINOGRAD_MAX_CHANNELS = 384;
+  private static final int WINOGRAD_MIN_CHANNELS = 64, WINOGRAD_MAX_CHANNELS = 512;
   /**
-   * Fewest tiles in a batch for Winograd: with fewer, a unit is cut by filters, each cut
-   * transforms the same input again, and the products are too narrow (AlphaGo at batch 1 ran
-   * 0.5x, ResNet-50's 14x14x256 at batch 1 0.3x).
+   * Fewest tiles in a batch for Winograd: each product has a column per tile, and below 16 it is
+   * too narrow (ResNet-50's 512 at 7x7, 4 tiles at batch 1, ran 0.3x with its weights changing
+   * every pass, 0.6x without).
    */
-  private static final int WINOGRAD_MIN_TILES = 768;
+  private static final int WINOGRAD_MIN_TILES = 16;
+  /**
+   * Most weight pairs (channels x filters per group) per tile of the batch: the 36 transformed
+   * weight blocks are streamed from memory once per chunk of tiles, and with few tiles that stream
+   * costs more than the products it feeds (512 into 512 at 14x14, 16 tiles at batch 1, came out
+   * even; at 28x28, 49 tiles, Winograd won 1.4x).
+   */
+  private static final int WINOGRAD_MAX_PAIRS_PER_TILE = 8192;
 
   /**
    * Whether a stride-1 convolution runs as an implicit GEMM: cg channels of h x w per group into
@@ -91,7 +98,7 @@ final class ConvPathRules {
         && (long) cg * (h + 2 * pad) * wp <= IMPLICIT_MAX_IMAGE_FLOATS;
   }
 
-  /** Whether a convolution may run by Winograd F(2x2, 3x3) (then also {@link #winogradPays}). */
+  /** Whether a convolution may run by Winograd F(4x4, 3x3) (then also {@link #winogradPays}). */
   static boolean winograd(int cg, int fg, int fh, int fw, int stride, int pad, int padW) {
     boolean possible = fh == 3 && fw == 3 && stride == 1 && pad == padW && pad <= 2;
     if (!FORCED.isEmpty()) return possible && FORCED.equals("winograd");
@@ -99,8 +106,9 @@ final class ConvPathRules {
         && cg <= WINOGRAD_MAX_CHANNELS && fg <= WINOGRAD_MAX_CHANNELS;
   }
 
-  /** Whether Winograd beats lowering over this many 2x2 tiles in a batch. */
-  static boolean winogradPays(int tilesInBatch) {
-    return FORCED.equals("winograd") || tilesInBatch >= WINOGRAD_MIN_TILES;
+  /** Whether Winograd beats the other paths over this many 4x4 tiles in a batch, cg channels into fg filters a group. */
+  static boolean winogradPays(int tilesInBatch, int cg, int fg) {
+    return FORCED.equals("winograd")
+        || tilesInBatch >= WINOGRAD_MIN_TILES && (long) cg * fg <= (long) WINOGRAD_MAX_PAIRS_PER_TILE * tilesInBatch;
   }
 }

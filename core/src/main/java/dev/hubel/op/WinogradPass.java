@@ -9,33 +9,46 @@ import dev.hubel.kernel.Winograd3x3;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.tensor.Param;
 import dev.hubel.tensor.Tensor;
+import java.util.Arrays;
 
 /**
- * The forward pass and the input gradient of a 3x3 stride-1 convolution by Winograd's
- * F(2x2, 3x3) ({@link Winograd3x3}), for {@link Conv2d}'s compiled step; dw stays with the step.
- * Each pass runs only when it pays over the batch at hand ({@link ConvPathRules#winogradPays});
- * otherwise it says so and the step lowers as usual.
+ * A 3x3 stride-1 convolution by Winograd's F(4x4, 3x3) ({@link Winograd3x3}), for
+ * {@link Conv2d}'s compiled step: the forward pass, and the backward pass's dx and dw. Each pass
+ * runs only when it pays over the batch at hand ({@link ConvPathRules#winogradPays}); otherwise
+ * it says so and the step lowers as usual.
  *
- * <p>Work is cut into units of (chunk of {@value #CHUNK} tiles, group, block of output channels).
+ * <p>Forward and dx: work is cut into units of (chunk of {@value #CHUNK} tiles, group, block of
+ * output channels), each transforming its own input and carrying its products in thread scratch.
  * Tiles are numbered over the whole batch, so a chunk may span images; output-channel blocks are
- * cut only when there are too few chunks to go round. Every value is computed the same way
- * whatever the cut, so results are the same on any number of threads.
+ * cut only when there are too few chunks to go round. dw runs in three phases over buffers of the
+ * whole batch: the input and the output gradient transformed, chunk by chunk; then one product
+ * dU[xi] = dM[xi] . V[xi]^T per position and group, each summing over every tile at once; then
+ * dw += G^T dU G, by filters. Every value is computed the same way whatever the cut, so results
+ * are the same on any number of threads.
  */
 final class WinogradPass {
   /** Tiles per unit: one 64-wide register strip of the products' columns. */
   private static final int CHUNK = 64;
+  private static final int P = Winograd3x3.POSITIONS;
 
   private final Tensor x, y;
   private final Param w, b;  // b: null without bias
   private final WorkerPool pool;
   private final int groups, c, h, wIn, filters, cg, fg, ho, wo, pad;
-  private final int tilesH, tilesW, tiles;        // 2x2 tiles of y: per column, per row, per image
+  private final int tilesH, tilesW, tiles;        // 4x4 tiles of y: per column, per row, per image
   private final int tilesHDx, tilesWDx, tilesDx;  // the same for dx
-  private final float[] u, uDx;                   // per group, the 16 transformed weight blocks
-  private final float[] wFlip;                    // dx's weights: flipped and transposed per group
+  private final float[] u;                        // per group, the 36 transformed weight blocks
+  private final float[] uFrom;                    // the weights u was made from: an unchanged model skips the transform
+  private float[] uDx, wFlip;                     // dx's: made by the first backward pass (the weights flipped, transposed)
+  private final float[] weightTmp = new float[Winograd3x3.scratch(1, 1)];
+  private float[] vAll, dmAll, du;                // dw's phases, made by the first backward pass
   private final WorkerPool.Task forwardTask = this::forwardUnit;
   private final WorkerPool.Task dxTask = this::inputGradientUnit;
-  private int n, cuts;
+  private final WorkerPool.Task dwTransformTask = this::weightGradientTransformUnit;
+  private final WorkerPool.Task dwProductTask = this::weightGradientProduct;
+  private final WorkerPool.Task dwBackTask = this::weightGradientBackPiece;
+  private int n, cuts, chunks;
+  private boolean uValid;
 
   WinogradPass(Tensor x, Tensor y, Param w, Param b, WorkerPool pool, int groups, int pad) {
     this.x = x;
@@ -53,28 +66,32 @@ final class WinogradPass {
     this.wo = y.shape.w();
     this.cg = c / groups;
     this.fg = filters / groups;
-    this.tilesH = (ho + 1) / 2;
-    this.tilesW = (wo + 1) / 2;
+    this.tilesH = Winograd3x3.tiles(ho);
+    this.tilesW = Winograd3x3.tiles(wo);
     this.tiles = tilesH * tilesW;
-    this.tilesHDx = (h + 1) / 2;
-    this.tilesWDx = (wIn + 1) / 2;
+    this.tilesHDx = Winograd3x3.tiles(h);
+    this.tilesWDx = Winograd3x3.tiles(wIn);
     this.tilesDx = tilesHDx * tilesWDx;
-    this.u = new float[Winograd3x3.POSITIONS * w.size() / 9];
-    this.uDx = new float[Winograd3x3.POSITIONS * w.size() / 9];
-    this.wFlip = new float[w.size()];
+    this.u = new float[P * w.size() / 9];
+    this.uFrom = new float[w.size()];
+  }
+
+  /** Whether a pass over n images goes this way: enough tiles. */
+  boolean pays(int n) {
+    return ConvPathRules.winogradPays(n * tiles, cg, fg);
   }
 
   /** y = the convolution, if Winograd pays over n images; false (nothing done) if not. */
-  /** Whether a forward pass over n images goes this way: enough tiles. */
-  boolean pays(int n) {
-    return ConvPathRules.winogradPays(n * tiles);
-  }
-
   boolean forward(int n) {
     if (!pays(n)) return false;
     this.n = n;
-    for (int g = 0; g < groups; g++) {
-      Winograd3x3.transformWeights(w.value(), g * fg * cg * 9, fg, cg, u, g * Winograd3x3.POSITIONS * fg * cg);
+    // Inference runs the same weights pass after pass: U is made again only when they changed.
+    if (!uValid || !Arrays.equals(uFrom, w.value())) {
+      for (int g = 0; g < groups; g++) {
+        Winograd3x3.weights(w.value(), g * fg * cg * 9, fg, cg, u, g * P * fg * cg, weightTmp);
+      }
+      System.arraycopy(w.value(), 0, uFrom, 0, uFrom.length);
+      uValid = true;
     }
     int chunks = (n * tiles + CHUNK - 1) / CHUNK;
     this.cuts = Conv2d.cutsFor(chunks * groups, fg / 12, pool.threads());
@@ -83,20 +100,43 @@ final class WinogradPass {
   }
 
   /**
-   * dx += the convolution of dy (padded by 2 - pad) with the flipped, transposed weights, if
-   * Winograd pays over n images and x has a gradient; false (nothing done) if not.
+   * The backward pass, if Winograd pays over n images (false, nothing done, if not): dx += the
+   * convolution of dy (padded by 2 - pad) with the flipped, transposed weights, when x has a
+   * gradient; and w.grad += dw. The bias's gradient is left to the caller.
    */
-  boolean inputGradient(int n) {
-    if (x.grad == null || !ConvPathRules.winogradPays(n * tilesDx)) return false;
+  boolean backward(int n) {
+    if (!pays(n)) return false;
     this.n = n;
+    if (x.grad != null) inputGradient();
+    weightGradient();
+    return true;
+  }
+
+  private void inputGradient() {
+    if (uDx == null) {
+      uDx = new float[u.length];
+      wFlip = new float[w.size()];
+    }
     ImplicitConv.flipTranspose(w.value(), groups, fg, cg, 3, 3, wFlip);
     for (int g = 0; g < groups; g++) {
-      Winograd3x3.transformWeights(wFlip, g * cg * fg * 9, cg, fg, uDx, g * Winograd3x3.POSITIONS * cg * fg);
+      Winograd3x3.weights(wFlip, g * cg * fg * 9, cg, fg, uDx, g * P * cg * fg, weightTmp);
     }
     int chunks = (n * tilesDx + CHUNK - 1) / CHUNK;
     this.cuts = Conv2d.cutsFor(chunks * groups, cg / 12, pool.threads());
     pool.run(chunks * groups * cuts, dxTask);
-    return true;
+  }
+
+  private void weightGradient() {
+    int total = n * tiles;
+    if (vAll == null || vAll.length < groups * P * cg * total) {
+      vAll = new float[groups * P * cg * total];
+      dmAll = new float[groups * P * fg * total];
+    }
+    if (du == null) du = new float[groups * P * fg * cg];
+    this.chunks = (total + CHUNK - 1) / CHUNK;
+    pool.run(chunks * groups, dwTransformTask);
+    pool.run(groups * P, dwProductTask);
+    pool.run(pool.threads(), dwBackTask);
   }
 
   private void forwardUnit(int unit) {
@@ -112,7 +152,7 @@ final class WinogradPass {
   /**
    * One unit: a chunk of tiles of the output, one group, one block of its output channels. The
    * input has inC channels per group (group g's from {@code g*inC*inH*inW}), the output outC per
-   * group; uw holds per group the 16 transformed weight blocks (outC x inC).
+   * group; uw holds per group the 36 transformed weight blocks (outC x inC).
    */
   private void run(int unit, int totalTiles, float[] in, int inC, int inH, int inW, int inImage, int padIn,
                    float[] uw, int outC, float[] out, int outImage, int outH, int outW, int tH, int tW,
@@ -121,16 +161,47 @@ final class WinogradPass {
     int g = rest % groups, chunk = rest / groups;
     int f0 = splitStart(fb, cuts, outC), f1 = splitStart(fb + 1, cuts, outC), rows = f1 - f0;
     int t0 = chunk * CHUNK, count = Math.min(CHUNK, totalTiles - t0);
-    int positions = Winograd3x3.POSITIONS, vSize = positions * inC * count;
-    int tmpOff = positions * (inC + outC) * CHUNK;
-    float[] s = ThreadScratch.floats(tmpOff + Winograd3x3.outputScratch());
-    Winograd3x3.transformInput(in, g * inC * inH * inW, inImage, inC, inH, inW, padIn, tH, tW, t0, count, s);
-    int uOff = g * positions * outC * inC;
-    for (int xi = 0; xi < positions; xi++) {
+    int vSize = P * inC * count;
+    int tmpOff = P * (inC + outC) * CHUNK;
+    float[] s = ThreadScratch.floats(tmpOff + Winograd3x3.scratch(CHUNK, tW));
+    Winograd3x3.input(in, g * inC * inH * inW, inImage, inC, inH, inW, padIn, tH, tW, t0, count, s, 0, count,
+        s, tmpOff);
+    int uOff = g * P * outC * inC;
+    for (int xi = 0; xi < P; xi++) {
       // M[xi] (rows x count) = U[xi][f0..f1] (rows x inC) . V[xi] (inC x count)
       Gemm.sgemm(false, false, rows, count, inC, uw, uOff + (xi * outC + f0) * inC, inC, s, xi * inC * count, count,
           s, vSize + xi * rows * count, count, false);
     }
-    Winograd3x3.output(s, vSize, rows, g * outC + f0, t0, count, tH, tW, out, outImage, outH, outW, bias, accumulate, s, tmpOff);
+    Winograd3x3.output(s, vSize, rows, g * outC + f0, t0, count, tH, tW, out, outImage, outH, outW, bias,
+        accumulate, s, tmpOff);
+  }
+
+  /** dw's first phase, one chunk of one group: V of x and dM of dy into the batch's buffers. */
+  private void weightGradientTransformUnit(int unit) {
+    int g = unit % groups, chunk = unit / groups, total = n * tiles;
+    int t0 = chunk * CHUNK, count = Math.min(CHUNK, total - t0);
+    float[] s = ThreadScratch.floats(Winograd3x3.scratch(CHUNK, tilesW));
+    Winograd3x3.input(x.value, g * cg * h * wIn, c * h * wIn, cg, h, wIn, pad, tilesH, tilesW, t0, count,
+        vAll, g * P * cg * total + t0, total, s, 0);
+    Winograd3x3.outputGradient(y.grad, g * fg * ho * wo, filters * ho * wo, fg, ho, wo, tilesH, tilesW, t0,
+        count, dmAll, g * P * fg * total + t0, total, s, 0);
+  }
+
+  /** dw's second phase, one position xi of one group: dU[xi] (fg x cg) = dM[xi] (fg x T) . V[xi]^T (T x cg). */
+  private void weightGradientProduct(int unit) {
+    int g = unit / P, xi = unit % P, total = n * tiles;
+    Gemm.sgemm(false, true, fg, cg, total, dmAll, (g * P + xi) * fg * total, total, vAll, (g * P + xi) * cg * total,
+        total, du, (g * P + xi) * fg * cg, cg, false);
+  }
+
+  /** dw's last phase: w.grad += G^T dU G for this piece's filters of every group. */
+  private void weightGradientBackPiece(int piece) {
+    int pieces = pool.threads();
+    int f0 = splitStart(piece, pieces, fg), f1 = splitStart(piece + 1, pieces, fg);
+    if (f1 == f0) return;
+    float[] t = ThreadScratch.floats(Winograd3x3.scratch(1, 1));
+    for (int g = 0; g < groups; g++) {
+      Winograd3x3.weightGradient(du, g * P * fg * cg, fg, cg, f0, f1, w.grad(), g * fg * cg * 9, t);
+    }
   }
 }

@@ -3,16 +3,23 @@ package dev.hubel.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * F(2x2, 3x3) end to end (weight and input transforms, the 16 products, the output transform)
- * against the direct convolution in double precision, on odd sizes where the last tiles hang
- * over the output, every padding up to 2, and chunks of tiles that start and end inside an image
- * and span images.
+ * F(4x4, 3x3) end to end against the direct convolution in double precision, on odd sizes where
+ * the last tiles hang over the output, every padding up to 2, and chunks of tiles that start and
+ * end inside an image and span images: the forward pass (weight and input transforms, the 36
+ * products, the output transform) and the weight gradient (input and output-gradient
+ * transforms, the 36 products summed over tiles, the back-transform).
  */
 class Winograd3x3Test {
+
+  private static final int P = Winograd3x3.POSITIONS;
+  /** The plain transforms, and the vector ones where this JVM has the Vector API (the suite runs with it). */
+  private static final WinogradKernel[] KERNELS = Kernels.vectorized()
+      ? new WinogradKernel[] {new WinogradKernel.Plain(), new VectorWinograd()} : new WinogradKernel[] {new WinogradKernel.Plain()};
 
   @ParameterizedTest(name = "{0} channels of {1}x{2} into {3} filters, pad {4}, batch {5}, chunks of {6} tiles, accumulate {7}")
   @CsvSource({
@@ -21,56 +28,144 @@ class Winograd3x3Test {
       "2, 8, 5, 3, 2, 3, 4, false",
       "4, 6, 9, 7, 0, 2, 5, true",
       "5, 1, 1, 2, 1, 2, 64, false",
-      "33, 9, 9, 17, 1, 1, 33, true",
+      "33, 9, 9, 17, 1, 1, 3, true",
       "2, 9, 7, 4, 1, 3, 64, false",
       "3, 10, 5, 6, 2, 2, 48, true",
+      "7, 19, 19, 3, 1, 2, 11, false",
   })
-  void matchesTheDirectConvolution(int c, int h, int w, int f, int pad, int n, int chunk, boolean accumulate) {
-    int ho = h + 2 * pad - 2, wo = w + 2 * pad - 2, tilesH = (ho + 1) / 2, tilesW = (wo + 1) / 2;
-    Random random = new Random(c * 100L + h * 10L + w + f);
-    float[] x = new float[n * c * h * w], weights = new float[f * c * 9], bias = new float[f];
-    for (int i = 0; i < x.length; i++) x[i] = random.nextFloat() * 2 - 1;
-    for (int i = 0; i < weights.length; i++) weights[i] = random.nextFloat() * 2 - 1;
-    for (int i = 0; i < f; i++) bias[i] = random.nextFloat();
-    float[] u = new float[16 * f * c + 3];
-    Winograd3x3.transformWeights(weights, 0, f, c, u, 3);
-    float[] y = new float[n * f * ho * wo];
+  void forwardMatchesTheDirectConvolution(int c, int h, int w, int f, int pad, int n, int chunk, boolean accumulate) {
+    for (WinogradKernel kernel : KERNELS) forward(kernel, c, h, w, f, pad, n, chunk, accumulate);
+  }
+
+  private static void forward(WinogradKernel kernel, int c, int h, int w, int f, int pad, int n, int chunk, boolean accumulate) {
+    Case k = new Case(c, h, w, f, pad, n);
+    float[] u = new float[P * f * c + 3];
+    kernel.weights(k.weights, 0, f, c, u, 3, new float[Winograd3x3.scratch(1, 1)]);
+    float[] y = new float[n * f * k.ho * k.wo];
     if (accumulate) java.util.Arrays.fill(y, 0.25f);  // a gradient already there: added to, bias ignored
-    int total = n * tilesH * tilesW;
+    int total = n * k.tilesH * k.tilesW;
     for (int t0 = 0; t0 < total; t0 += chunk) {
       int count = Math.min(chunk, total - t0);
-      float[] v = new float[16 * c * count], m = new float[2 + 16 * f * count];
-      Winograd3x3.transformInput(x, 0, c * h * w, c, h, w, pad, tilesH, tilesW, t0, count, v);
-      for (int xi = 0; xi < 16; xi++) {
-        Gemm.sgemm(false, false, f, count, c, u, 3 + xi * f * c, c, v, xi * c * count, count, m, 2 + xi * f * count, count, false);
+      float[] v = new float[1 + P * c * count], m = new float[2 + P * f * count];
+      float[] tmp = new float[5 + Winograd3x3.scratch(count, k.tilesW)];
+      kernel.input(k.x, 0, c * h * w, c, h, w, pad, k.tilesH, k.tilesW, t0, count, v, 1, count, tmp, 5);
+      for (int xi = 0; xi < P; xi++) {
+        Gemm.sgemm(false, false, f, count, c, u, 3 + xi * f * c, c, v, 1 + xi * c * count, count, m, 2 + xi * f * count, count, false);
       }
-      float[] before = y.clone();
-      Winograd3x3.transformOutput(m, 2, f, 0, t0, count, tilesH, tilesW, y, f * ho * wo, ho, wo, bias, accumulate);
-      // the vector output transform (vectors of tiles, lane by lane out) gives the same bits
-      new VectorElementwise().winogradOutput(m, 2, f, 0, t0, count, tilesH, tilesW, before, f * ho * wo, ho, wo, bias,
-          accumulate, new float[3 + ElementwiseKernel.WINOGRAD_TMP], 3);
-      assertThat(before).as("vector output transform, tiles %d..%d", t0, t0 + count).containsExactly(y);
+      kernel.output(m, 2, f, 0, t0, count, k.tilesH, k.tilesW, y, f * k.ho * k.wo, k.ho, k.wo, k.bias,
+          accumulate, tmp, 5);
     }
     for (int i = 0; i < n; i++) {
       for (int o = 0; o < f; o++) {
-        for (int oy = 0; oy < ho; oy++) {
-          for (int ox = 0; ox < wo; ox++) {
-            double sum = accumulate ? 0.25 : bias[o];
-            for (int ci = 0; ci < c; ci++) {
-              for (int ky = 0; ky < 3; ky++) {
-                for (int kx = 0; kx < 3; kx++) {
-                  int iy = oy - pad + ky, ix = ox - pad + kx;
-                  if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
-                  sum += (double) x[((i * c + ci) * h + iy) * w + ix] * weights[((o * c + ci) * 3 + ky) * 3 + kx];
-                }
-              }
-            }
-            float got = y[((i * f + o) * ho + oy) * wo + ox];
-            assertThat((double) got).as("image %d filter %d at (%d, %d)", i, o, oy, ox)
-                .isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-4 * Math.max(1, Math.abs(sum)) + 1e-4 * Math.sqrt(c)));
+        for (int oy = 0; oy < k.ho; oy++) {
+          for (int ox = 0; ox < k.wo; ox++) {
+            double sum = (accumulate ? 0.25 : k.bias[o]) + k.direct(i, o, oy, ox);
+            float got = y[((i * f + o) * k.ho + oy) * k.wo + ox];
+            assertThat((double) got).as("%s: image %d filter %d at (%d, %d)", kernel.getClass().getSimpleName(), i, o, oy, ox)
+                .isCloseTo(sum, Offset.offset(2e-4 * Math.max(1, Math.abs(sum)) + 2e-4 * Math.sqrt(c)));
           }
         }
       }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} channels of {1}x{2} into {3} filters, pad {4}, batch {5}")
+  @CsvSource({
+      "1, 3, 3, 1, 0, 1",
+      "3, 7, 7, 5, 1, 2",
+      "2, 8, 5, 3, 2, 3",
+      "4, 6, 9, 7, 0, 2",
+      "17, 9, 9, 33, 1, 1",
+      "6, 19, 19, 5, 1, 2",
+  })
+  void weightGradientMatchesTheDirectSum(int c, int h, int w, int f, int pad, int n) {
+    for (WinogradKernel kernel : KERNELS) weightGradient(kernel, c, h, w, f, pad, n);
+  }
+
+  private static void weightGradient(WinogradKernel kernel, int c, int h, int w, int f, int pad, int n) {
+    Case k = new Case(c, h, w, f, pad, n);
+    Random random = new Random(7);
+    float[] dy = new float[n * f * k.ho * k.wo];
+    for (int i = 0; i < dy.length; i++) dy[i] = random.nextFloat() * 2 - 1;
+    int total = n * k.tilesH * k.tilesW;
+    int half = total / 2;
+    float[] v = new float[P * c * total], dm = new float[P * f * total];
+    float[] tmp = new float[Winograd3x3.scratch(total, k.tilesW)];
+    // two chunks, so that a chunk starting inside the batch writes its columns at t0
+    kernel.input(k.x, 0, c * h * w, c, h, w, pad, k.tilesH, k.tilesW, 0, half, v, 0, total, tmp, 0);
+    kernel.input(k.x, 0, c * h * w, c, h, w, pad, k.tilesH, k.tilesW, half, total - half, v, half, total,
+        tmp, 0);
+    kernel.outputGradient(dy, 0, f * k.ho * k.wo, f, k.ho, k.wo, k.tilesH, k.tilesW, 0, total, dm, 0, total,
+        tmp, 0);
+    float[] du = new float[P * f * c];
+    for (int xi = 0; xi < P; xi++) {
+      Gemm.sgemm(false, true, f, c, total, dm, xi * f * total, total, v, xi * c * total, total, du, xi * f * c, c, false);
+    }
+    float[] dw = new float[f * c * 9];
+    java.util.Arrays.fill(dw, 0.5f);  // a gradient already there: added to
+    kernel.weightGradient(du, 0, f, c, 0, f / 2, dw, 0, tmp);
+    kernel.weightGradient(du, 0, f, c, f / 2, f, dw, 0, tmp);
+    for (int o = 0; o < f; o++) {
+      for (int ci = 0; ci < c; ci++) {
+        for (int ky = 0; ky < 3; ky++) {
+          for (int kx = 0; kx < 3; kx++) {
+            double sum = 0.5, scale = 0;
+            for (int i = 0; i < n; i++) {
+              for (int oy = 0; oy < k.ho; oy++) {
+                for (int ox = 0; ox < k.wo; ox++) {
+                  int iy = oy - pad + ky, ix = ox - pad + kx;
+                  if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                  double term = (double) dy[((i * f + o) * k.ho + oy) * k.wo + ox] * k.x[((i * c + ci) * h + iy) * w + ix];
+                  sum += term;
+                  scale += Math.abs(term);
+                }
+              }
+            }
+            float got = dw[((o * c + ci) * 3 + ky) * 3 + kx];
+            assertThat((double) got).as("%s: filter %d channel %d at (%d, %d)", kernel.getClass().getSimpleName(), o, ci, ky, kx)
+                .isCloseTo(sum, Offset.offset(2e-4 * Math.max(1, scale)));
+          }
+        }
+      }
+    }
+  }
+
+  /** Random x, weights and bias for a 3x3 convolution, and the direct sum in double. */
+  private static final class Case {
+    final int c, h, w, f, pad, ho, wo, tilesH, tilesW;
+    final float[] x, weights, bias;
+
+    Case(int c, int h, int w, int f, int pad, int n) {
+      this.c = c;
+      this.h = h;
+      this.w = w;
+      this.f = f;
+      this.pad = pad;
+      this.ho = h + 2 * pad - 2;
+      this.wo = w + 2 * pad - 2;
+      this.tilesH = Winograd3x3.tiles(ho);
+      this.tilesW = Winograd3x3.tiles(wo);
+      Random random = new Random(c * 100L + h * 10L + w + f);
+      x = new float[n * c * h * w];
+      weights = new float[f * c * 9];
+      bias = new float[f];
+      for (int i = 0; i < x.length; i++) x[i] = random.nextFloat() * 2 - 1;
+      for (int i = 0; i < weights.length; i++) weights[i] = random.nextFloat() * 2 - 1;
+      for (int i = 0; i < f; i++) bias[i] = random.nextFloat();
+    }
+
+    double direct(int i, int o, int oy, int ox) {
+      double sum = 0;
+      for (int ci = 0; ci < c; ci++) {
+        for (int ky = 0; ky < 3; ky++) {
+          for (int kx = 0; kx < 3; kx++) {
+            int iy = oy - pad + ky, ix = ox - pad + kx;
+            if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+            sum += (double) x[((i * c + ci) * h + iy) * w + ix] * weights[((o * c + ci) * 3 + ky) * 3 + kx];
+          }
+        }
+      }
+      return sum;
     }
   }
 }
