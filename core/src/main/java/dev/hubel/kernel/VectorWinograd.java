@@ -2,15 +2,15 @@ package dev.hubel.kernel;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Winograd3x3}'s transforms on the Vector API. The tile transforms take L tiles at a time
  * (lanes are tiles): the chunk's rows of input are first staged into bands with their zero
- * padding (so no lane needs a bounds check), each lane's patch is then gathered through a table of
- * patch origins, and the transform runs as a row pass into scratch and a column pass that stores
- * whole vectors of V, whose rows run along the tiles. The output transform reads whole vectors
+ * padding (so no lane needs a bounds check), each lane's patch is then copied from there,
+ * transposed, into scratch (position (r, s) of L patches in one vector), and the transform runs as
+ * a row pass in place and a column pass that stores whole vectors of V, whose rows run along the
+ * tiles. The output transform reads whole vectors
  * of M and writes each tile's outputs out lane by lane. The weight transforms take L channels of
  * one filter at a time. The same sums as the plain loops, in another order (rows before
  * columns), so equal to them within rounding, not to the bit.
@@ -22,6 +22,8 @@ final class VectorWinograd implements WinogradKernel {
   private static final float Q4 = Winograd3x3.Q4, Q6 = Winograd3x3.Q6, Q12 = Winograd3x3.Q12, Q24 = Winograd3x3.Q24;
   /** Lane i: 9 i, the offsets of one weight position in L consecutive channels' 3x3 filters. */
   private static final int[] NINES = new int[L];
+  /** Scratch for a chunk's transposed patches: 36 rows of up to 64 tiles. */
+  private static final int PATCHES = Winograd3x3.POSITIONS * 64;
 
   static {
     for (int i = 0; i < L; i++) NINES[i] = 9 * i;
@@ -71,19 +73,20 @@ final class VectorWinograd implements WinogradKernel {
   @Override
   public void weightGradient(float[] du, int duOff, int filters, int channels, int f0, int f1, float[] dw, int dwOff,
                              float[] tmp) {
-    int block = filters * channels, out = 18 * L;
+    int block = filters * channels, out = 18 * L, whole = channels - channels % L;
     for (int f = f0; f < f1; f++) {
-      for (int c0 = 0; c0 < channels; c0 += L) {
-        VectorMask<Float> live = S.indexInRange(c0, channels);
+      // channels past the last whole vector go plain (a mask chosen at run time was boxed: it allocated)
+      Winograd3x3.transformWeightGradient(du, duOff, filters, channels, f, whole, channels, dw, dwOff, tmp);
+      for (int c0 = 0; c0 < whole; c0 += L) {
         int at = duOff + f * channels + c0;
         // G^T dU: each column of dU, 6 values into 3 rows of tmp (3 x 6 vectors)
         for (int col = 0; col < PT; col++) {
-          FloatVector u0 = FloatVector.fromArray(S, du, at + col * block, live);
-          FloatVector u1 = FloatVector.fromArray(S, du, at + (PT + col) * block, live);
-          FloatVector u2 = FloatVector.fromArray(S, du, at + (2 * PT + col) * block, live);
-          FloatVector u3 = FloatVector.fromArray(S, du, at + (3 * PT + col) * block, live);
-          FloatVector u4 = FloatVector.fromArray(S, du, at + (4 * PT + col) * block, live);
-          FloatVector u5 = FloatVector.fromArray(S, du, at + (5 * PT + col) * block, live);
+          FloatVector u0 = FloatVector.fromArray(S, du, at + col * block);
+          FloatVector u1 = FloatVector.fromArray(S, du, at + (PT + col) * block);
+          FloatVector u2 = FloatVector.fromArray(S, du, at + (2 * PT + col) * block);
+          FloatVector u3 = FloatVector.fromArray(S, du, at + (3 * PT + col) * block);
+          FloatVector u4 = FloatVector.fromArray(S, du, at + (4 * PT + col) * block);
+          FloatVector u5 = FloatVector.fromArray(S, du, at + (5 * PT + col) * block);
           // G^T times the column (vectors stay in this method: handed to a helper C2 did not inline, they were boxed)
           FloatVector s12 = u1.add(u2), s34 = u3.add(u4);
           u0.mul(Q4).sub(s12.mul(Q6)).add(s34.mul(Q24)).intoArray(tmp, col * L);
@@ -103,8 +106,8 @@ final class VectorWinograd implements WinogradKernel {
           s34.sub(s12).mul(Q6).add(u5).intoArray(tmp, o + 2 * L);
         }
         // dw's 3x3 positions lie 9 floats apart per channel: added lane by lane
-        int lanes = Math.min(L, channels - c0), g = dwOff + (f * channels + c0) * 9;
-        for (int q = 0; q < lanes; q++) {
+        int g = dwOff + (f * channels + c0) * 9;
+        for (int q = 0; q < L; q++) {
           for (int k = 0; k < 9; k++) dw[g + q * 9 + k] += tmp[out + k * L + q];
         }
       }
@@ -114,8 +117,10 @@ final class VectorWinograd implements WinogradKernel {
   @Override
   public void input(float[] x, int xOff, int imageStride, int channels, int h, int w, int pad, int tilesH, int tilesW,
                     int t0, int count, float[] v, int vOff, int ld, float[] tmp, int tmpOff) {
-    int bw = T * tilesW + 2, band = PT * bw, firstRow = t0 / tilesW, bands = (t0 + count - 1) / tilesW - firstRow + 1;
-    int stage = tmpOff + 48 * L, block = channels * ld;
+    // bands wide enough for whole-vector copies of a row (and a vector of zeros after it) past the padding
+    int bw = Math.max(T * tilesW + 2, pad + wide(w)), band = PT * bw, firstRow = t0 / tilesW;
+    int bands = (t0 + count - 1) / tilesW - firstRow + 1, ldp = Winograd3x3.padded(count);
+    int stage = tmpOff + PATCHES, block = channels * ld;
     int[] origin = patchOrigins(t0, count, tilesW, firstRow, band);
     // every channel stages the same rows into the same places: the padding, never written, stays zero
     Arrays.fill(tmp, stage, stage + bands * band, 0f);
@@ -126,77 +131,97 @@ final class VectorWinograd implements WinogradKernel {
           copy(x, plane + (iy0 + r) * w, tmp, stage + b * band + r * bw + pad, w);
         }
       }
+      // the chunk's patches, transposed: position (r, s) of tile j at tmpOff + (r*6 + s)*ldp + j, so
+      // that a vector holds it for L tiles (plain loads and stores in L1; every patch first, so that
+      // the vector loads below do not wait on scalar stores still in flight)
+      for (int j = 0; j < count; j++) {
+        int from = stage + origin[j], to = tmpOff + j;
+        for (int r = 0; r < PT; r++, from += bw, to += PT * ldp) {
+          tmp[to] = tmp[from];
+          tmp[to + ldp] = tmp[from + 1];
+          tmp[to + 2 * ldp] = tmp[from + 2];
+          tmp[to + 3 * ldp] = tmp[from + 3];
+          tmp[to + 4 * ldp] = tmp[from + 4];
+          tmp[to + 5 * ldp] = tmp[from + 5];
+        }
+      }
       for (int jg = 0; jg < count; jg += L) {
-        // each row of the patches: 6 values along it, times B, into tmp
+        // each row of the patches: 6 values along it, times B, in place
         for (int r = 0; r < PT; r++) {
-          int at = stage + r * bw;
-          FloatVector d0 = FloatVector.fromArray(S, tmp, at, origin, jg);
-          FloatVector d1 = FloatVector.fromArray(S, tmp, at + 1, origin, jg);
-          FloatVector d2 = FloatVector.fromArray(S, tmp, at + 2, origin, jg);
-          FloatVector d3 = FloatVector.fromArray(S, tmp, at + 3, origin, jg);
-          FloatVector d4 = FloatVector.fromArray(S, tmp, at + 4, origin, jg);
-          FloatVector d5 = FloatVector.fromArray(S, tmp, at + 5, origin, jg);
-          int o = tmpOff + r * PT * L;
+          int o = tmpOff + r * PT * ldp + jg;
+          FloatVector d0 = FloatVector.fromArray(S, tmp, o), d1 = FloatVector.fromArray(S, tmp, o + ldp);
+          FloatVector d2 = FloatVector.fromArray(S, tmp, o + 2 * ldp), d3 = FloatVector.fromArray(S, tmp, o + 3 * ldp);
+          FloatVector d4 = FloatVector.fromArray(S, tmp, o + 4 * ldp), d5 = FloatVector.fromArray(S, tmp, o + 5 * ldp);
           d0.mul(4f).sub(d2.mul(5f)).add(d4).intoArray(tmp, o);
           FloatVector s12 = d1.add(d2), d12 = d1.sub(d2), s34 = d3.add(d4), d43 = d4.sub(d3);
           FloatVector d42 = d4.sub(d2), d31 = d3.sub(d1).mul(2f);
-          s34.sub(s12.mul(4f)).intoArray(tmp, o + L);
-          d43.add(d12.mul(4f)).intoArray(tmp, o + 2 * L);
-          d42.add(d31).intoArray(tmp, o + 3 * L);
-          d42.sub(d31).intoArray(tmp, o + 4 * L);
-          d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(tmp, o + 5 * L);
+          s34.sub(s12.mul(4f)).intoArray(tmp, o + ldp);
+          d43.add(d12.mul(4f)).intoArray(tmp, o + 2 * ldp);
+          d42.add(d31).intoArray(tmp, o + 3 * ldp);
+          d42.sub(d31).intoArray(tmp, o + 4 * ldp);
+          d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(tmp, o + 5 * ldp);
         }
-        // each column: 6 values down it, times B^T, into V
-        VectorMask<Float> live = S.indexInRange(jg, count);
+        // each column: 6 values down it, times B^T, into V (whole vectors: rows are padded to them)
         for (int l = 0; l < PT; l++) {
-          int at = tmpOff + l * L;
-          FloatVector d0 = FloatVector.fromArray(S, tmp, at), d1 = FloatVector.fromArray(S, tmp, at + PT * L);
-          FloatVector d2 = FloatVector.fromArray(S, tmp, at + 2 * PT * L);
-          FloatVector d3 = FloatVector.fromArray(S, tmp, at + 3 * PT * L);
-          FloatVector d4 = FloatVector.fromArray(S, tmp, at + 4 * PT * L);
-          FloatVector d5 = FloatVector.fromArray(S, tmp, at + 5 * PT * L);
+          int at = tmpOff + l * ldp + jg;
+          FloatVector d0 = FloatVector.fromArray(S, tmp, at), d1 = FloatVector.fromArray(S, tmp, at + PT * ldp);
+          FloatVector d2 = FloatVector.fromArray(S, tmp, at + 2 * PT * ldp);
+          FloatVector d3 = FloatVector.fromArray(S, tmp, at + 3 * PT * ldp);
+          FloatVector d4 = FloatVector.fromArray(S, tmp, at + 4 * PT * ldp);
+          FloatVector d5 = FloatVector.fromArray(S, tmp, at + 5 * PT * ldp);
           FloatVector s12 = d1.add(d2), d12 = d1.sub(d2), s34 = d3.add(d4), d43 = d4.sub(d3);
           FloatVector d42 = d4.sub(d2), d31 = d3.sub(d1).mul(2f);
           int q = vOff + (l * channels + c) * ld + jg, step = PT * block;
-          d0.mul(4f).sub(d2.mul(5f)).add(d4).intoArray(v, q, live);
-          s34.sub(s12.mul(4f)).intoArray(v, q + step, live);
-          d43.add(d12.mul(4f)).intoArray(v, q + 2 * step, live);
-          d42.add(d31).intoArray(v, q + 3 * step, live);
-          d42.sub(d31).intoArray(v, q + 4 * step, live);
-          d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(v, q + 5 * step, live);
+          d0.mul(4f).sub(d2.mul(5f)).add(d4).intoArray(v, q);
+          s34.sub(s12.mul(4f)).intoArray(v, q + step);
+          d43.add(d12.mul(4f)).intoArray(v, q + 2 * step);
+          d42.add(d31).intoArray(v, q + 3 * step);
+          d42.sub(d31).intoArray(v, q + 4 * step);
+          d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(v, q + 5 * step);
         }
       }
     }
   }
 
-  /** dst[to ..] = src[from ..], len floats: a vector and a masked one for a row of 19 (a call of arraycopy cost more). */
+  /** Whole vectors covering len floats, and the vector of zeros {@link #copy} writes after them. */
+  private static int wide(int len) {
+    return (len + L - 1) / L * L + L;
+  }
+
+  /**
+   * dst[to .. to+len) = src[from ..], by whole vectors, then zeros from to+len over what they
+   * spilled: dst must have {@link #wide}(len) floats from to. AVX-512's masked stores cost several
+   * times a plain one on this machine (Zen 5), and a row of 19 took one each.
+   */
   private static void copy(float[] src, int from, float[] dst, int to, int len) {
-    for (int k = 0; k < len; k += L) {
-      VectorMask<Float> live = S.indexInRange(k, len);
-      FloatVector.fromArray(S, src, from + k, live).intoArray(dst, to + k, live);
+    int k = 0;
+    if (from + (len + L - 1) / L * L <= src.length) {
+      for (; k < len; k += L) FloatVector.fromArray(S, src, from + k).intoArray(dst, to + k);
+    } else {
+      System.arraycopy(src, from, dst, to, len);  // the array's last row: no whole vector past its end
     }
+    FloatVector.zero(S).intoArray(dst, to + len);
   }
 
   /**
    * Per tile of the chunk, where its patch starts in the staged bands (band b holds the rows of
-   * tile row firstRow + b); lanes past the chunk read the first patch and are never stored.
+   * tile row firstRow + b).
    */
   private static int[] patchOrigins(int t0, int count, int tilesW, int firstRow, int band) {
-    int lanes = (count + L - 1) / L * L;
-    int[] origin = ThreadScratch.ints(lanes);
+    int[] origin = ThreadScratch.ints(count);
     for (int j = 0; j < count; j++) {
       int t = t0 + j;
       origin[j] = (t / tilesW - firstRow) * band + T * (t % tilesW);
     }
-    Arrays.fill(origin, count, lanes, 0);
     return origin;
   }
 
   @Override
   public void outputGradient(float[] dy, int dyOff, int imageStride, int rows, int ho, int wo, int tilesH, int tilesW,
                              int t0, int count, float[] dm, int dmOff, int ld, float[] tmp, int tmpOff) {
-    int bw = T * tilesW, band = T * bw, firstRow = t0 / tilesW, bands = (t0 + count - 1) / tilesW - firstRow + 1;
-    int stage = tmpOff + 48 * L, block = rows * ld;
+    int bw = Math.max(T * tilesW, wide(wo)), band = T * bw, firstRow = t0 / tilesW;
+    int bands = (t0 + count - 1) / tilesW - firstRow + 1, ldp = Winograd3x3.padded(count);
+    int stage = tmpOff + PATCHES, block = rows * ld;
     int[] origin = patchOrigins(t0, count, tilesW, firstRow, band);
     Arrays.fill(tmp, stage, stage + bands * band, 0f);  // outputs past Ho or Wo: zero for every filter
     for (int f = 0; f < rows; f++) {
@@ -206,47 +231,53 @@ final class VectorWinograd implements WinogradKernel {
           copy(dy, plane + (oy0 + r) * wo, tmp, stage + b * band + r * bw, wo);
         }
       }
+      // the chunk's tiles of dy, transposed as input's patches (rows of 6 positions, the first 4 used)
+      for (int j = 0; j < count; j++) {
+        int from = stage + origin[j], to = tmpOff + j;
+        for (int r = 0; r < T; r++, from += bw, to += PT * ldp) {
+          tmp[to] = tmp[from];
+          tmp[to + ldp] = tmp[from + 1];
+          tmp[to + 2 * ldp] = tmp[from + 2];
+          tmp[to + 3 * ldp] = tmp[from + 3];
+        }
+      }
       for (int jg = 0; jg < count; jg += L) {
-        // each row of the tiles: 4 values along it, times A^T's transpose, into 6 of tmp
+        // each row of the tiles: 4 values along it, times A^T's transpose, into 6 of tmp, in place
         for (int r = 0; r < T; r++) {
-          int at = stage + r * bw;
-          FloatVector y0 = FloatVector.fromArray(S, tmp, at, origin, jg);
-          FloatVector y1 = FloatVector.fromArray(S, tmp, at + 1, origin, jg);
-          FloatVector y2 = FloatVector.fromArray(S, tmp, at + 2, origin, jg);
-          FloatVector y3 = FloatVector.fromArray(S, tmp, at + 3, origin, jg);
-          int o = tmpOff + r * PT * L;
+          int o = tmpOff + r * PT * ldp + jg;
+          FloatVector y0 = FloatVector.fromArray(S, tmp, o), y1 = FloatVector.fromArray(S, tmp, o + ldp);
+          FloatVector y2 = FloatVector.fromArray(S, tmp, o + 2 * ldp), y3 = FloatVector.fromArray(S, tmp, o + 3 * ldp);
           FloatVector s02 = y0.add(y2), s13 = y1.add(y3), e = y0.add(y2.mul(4f)), odd = y1.add(y3.mul(4f)).mul(2f);
           y0.intoArray(tmp, o);
-          s02.add(s13).intoArray(tmp, o + L);
-          s02.sub(s13).intoArray(tmp, o + 2 * L);
-          e.add(odd).intoArray(tmp, o + 3 * L);
-          e.sub(odd).intoArray(tmp, o + 4 * L);
-          y3.intoArray(tmp, o + 5 * L);
+          s02.add(s13).intoArray(tmp, o + ldp);
+          s02.sub(s13).intoArray(tmp, o + 2 * ldp);
+          e.add(odd).intoArray(tmp, o + 3 * ldp);
+          e.sub(odd).intoArray(tmp, o + 4 * ldp);
+          y3.intoArray(tmp, o + 5 * ldp);
         }
-        // each of the 6 columns: 4 values down it into 6 positions of dM
-        VectorMask<Float> live = S.indexInRange(jg, count);
+        // each of the 6 columns: 4 values down it into 6 positions of dM (whole vectors, as V)
         for (int l = 0; l < PT; l++) {
-          int at = tmpOff + l * L;
-          FloatVector y0 = FloatVector.fromArray(S, tmp, at), y1 = FloatVector.fromArray(S, tmp, at + PT * L);
-          FloatVector y2 = FloatVector.fromArray(S, tmp, at + 2 * PT * L);
-          FloatVector y3 = FloatVector.fromArray(S, tmp, at + 3 * PT * L);
+          int at = tmpOff + l * ldp + jg;
+          FloatVector y0 = FloatVector.fromArray(S, tmp, at), y1 = FloatVector.fromArray(S, tmp, at + PT * ldp);
+          FloatVector y2 = FloatVector.fromArray(S, tmp, at + 2 * PT * ldp);
+          FloatVector y3 = FloatVector.fromArray(S, tmp, at + 3 * PT * ldp);
           FloatVector s02 = y0.add(y2), s13 = y1.add(y3), e = y0.add(y2.mul(4f)), odd = y1.add(y3.mul(4f)).mul(2f);
           int q = dmOff + (l * rows + f) * ld + jg, step = PT * block;
-          y0.intoArray(dm, q, live);
-          s02.add(s13).intoArray(dm, q + step, live);
-          s02.sub(s13).intoArray(dm, q + 2 * step, live);
-          e.add(odd).intoArray(dm, q + 3 * step, live);
-          e.sub(odd).intoArray(dm, q + 4 * step, live);
-          y3.intoArray(dm, q + 5 * step, live);
+          y0.intoArray(dm, q);
+          s02.add(s13).intoArray(dm, q + step);
+          s02.sub(s13).intoArray(dm, q + 2 * step);
+          e.add(odd).intoArray(dm, q + 3 * step);
+          e.sub(odd).intoArray(dm, q + 4 * step);
+          y3.intoArray(dm, q + 5 * step);
         }
       }
     }
   }
 
   @Override
-  public void output(float[] m, int mOff, int rows, int f0, int t0, int count, int tilesH, int tilesW, float[] y,
+  public void output(float[] m, int mOff, int ld, int rows, int f0, int t0, int count, int tilesH, int tilesW, float[] y,
                      int imageStride, int ho, int wo, float[] bias, boolean accumulate, float[] tmp, int tmpOff) {
-    int block = rows * count, perImage = tilesH * tilesW, plane = ho * wo, out = tmpOff + 24 * L;
+    int block = rows * ld, perImage = tilesH * tilesW, plane = ho * wo, out = tmpOff + 24 * L;
     // per tile: where its first output lies (filter 0), and how many rows and columns of it exist
     int[] at = ThreadScratch.ints(2 * count);
     for (int j = 0; j < count; j++) {
@@ -258,15 +289,15 @@ final class VectorWinograd implements WinogradKernel {
       float b = bias == null || accumulate ? 0f : bias[f0 + r];
       int filterPlane = (f0 + r) * plane;
       for (int jg = 0; jg < count; jg += L) {
-        VectorMask<Float> live = S.indexInRange(jg, count);
-        // each column of m: 6 values down it, times A^T, into 4 rows of tmp
+        // each column of m: 6 values down it, times A^T, into 4 rows of tmp (whole vectors: the
+        // rows are padded to them, and lanes past the chunk are never written out)
         for (int s = 0; s < PT; s++) {
-          int o = mOff + r * count + jg + s * block;
-          FloatVector m0 = FloatVector.fromArray(S, m, o, live), m1 = FloatVector.fromArray(S, m, o + PT * block, live);
-          FloatVector m2 = FloatVector.fromArray(S, m, o + 2 * PT * block, live);
-          FloatVector m3 = FloatVector.fromArray(S, m, o + 3 * PT * block, live);
-          FloatVector m4 = FloatVector.fromArray(S, m, o + 4 * PT * block, live);
-          FloatVector m5 = FloatVector.fromArray(S, m, o + 5 * PT * block, live);
+          int o = mOff + r * ld + jg + s * block;
+          FloatVector m0 = FloatVector.fromArray(S, m, o), m1 = FloatVector.fromArray(S, m, o + PT * block);
+          FloatVector m2 = FloatVector.fromArray(S, m, o + 2 * PT * block);
+          FloatVector m3 = FloatVector.fromArray(S, m, o + 3 * PT * block);
+          FloatVector m4 = FloatVector.fromArray(S, m, o + 4 * PT * block);
+          FloatVector m5 = FloatVector.fromArray(S, m, o + 5 * PT * block);
           FloatVector s12 = m1.add(m2), d12 = m1.sub(m2), s34 = m3.add(m4), d34 = m3.sub(m4);
           int q = tmpOff + s * L;
           m0.add(s12).add(s34).intoArray(tmp, q);

@@ -45,6 +45,11 @@ public final class Winograd3x3 {
   /** G's fractions, as factors (a multiply, not a divide, per use). */
   static final float Q4 = 0.25f, Q6 = 1f / 6, Q12 = 1f / 12, Q24 = 1f / 24;
 
+  /** count rounded up to whole vectors of 16 floats: the row length V, dM and M need for a chunk of count tiles. */
+  public static int padded(int count) {
+    return (count + 15) & ~15;
+  }
+
   /** Tiles along an output side of {@code size}. */
   public static int tiles(int size) {
     return (size + TILE - 1) / TILE;
@@ -92,25 +97,29 @@ public final class Winograd3x3 {
    */
   public static void transformWeightGradient(float[] du, int duOff, int filters, int channels, int f0, int f1,
                                     float[] dw, int dwOff, float[] t) {
+    for (int f = f0; f < f1; f++) transformWeightGradient(du, duOff, filters, channels, f, 0, channels, dw, dwOff, t);
+  }
+
+  /** {@link #transformWeightGradient} for filter f's channels c0 .. c1 alone. */
+  static void transformWeightGradient(float[] du, int duOff, int filters, int channels, int f, int c0, int c1,
+                                      float[] dw, int dwOff, float[] t) {
     int block = filters * channels;
-    for (int f = f0; f < f1; f++) {
-      for (int c = 0; c < channels; c++) {
-        int at = duOff + f * channels + c, g = dwOff + (f * channels + c) * 9;
-        for (int col = 0; col < PATCH; col++) {
-          float u0 = du[at + col * block], u1 = du[at + (PATCH + col) * block], u2 = du[at + (2 * PATCH + col) * block];
-          float u3 = du[at + (3 * PATCH + col) * block], u4 = du[at + (4 * PATCH + col) * block];
-          float u5 = du[at + (5 * PATCH + col) * block];
-          t[col] = u0 * Q4 - (u1 + u2) * Q6 + (u3 + u4) * Q24;
-          t[PATCH + col] = (u2 - u1) * Q6 + (u3 - u4) * Q12;
-          t[2 * PATCH + col] = (u3 + u4 - u1 - u2) * Q6 + u5;
-        }
-        for (int row = 0; row < 3; row++) {
-          int r = row * PATCH;
-          float u0 = t[r], u1 = t[r + 1], u2 = t[r + 2], u3 = t[r + 3], u4 = t[r + 4], u5 = t[r + 5];
-          dw[g + row * 3] += u0 * Q4 - (u1 + u2) * Q6 + (u3 + u4) * Q24;
-          dw[g + row * 3 + 1] += (u2 - u1) * Q6 + (u3 - u4) * Q12;
-          dw[g + row * 3 + 2] += (u3 + u4 - u1 - u2) * Q6 + u5;
-        }
+    for (int c = c0; c < c1; c++) {
+      int at = duOff + f * channels + c, g = dwOff + (f * channels + c) * 9;
+      for (int col = 0; col < PATCH; col++) {
+        float u0 = du[at + col * block], u1 = du[at + (PATCH + col) * block], u2 = du[at + (2 * PATCH + col) * block];
+        float u3 = du[at + (3 * PATCH + col) * block], u4 = du[at + (4 * PATCH + col) * block];
+        float u5 = du[at + (5 * PATCH + col) * block];
+        t[col] = u0 * Q4 - (u1 + u2) * Q6 + (u3 + u4) * Q24;
+        t[PATCH + col] = (u2 - u1) * Q6 + (u3 - u4) * Q12;
+        t[2 * PATCH + col] = (u3 + u4 - u1 - u2) * Q6 + u5;
+      }
+      for (int row = 0; row < 3; row++) {
+        int r = row * PATCH;
+        float u0 = t[r], u1 = t[r + 1], u2 = t[r + 2], u3 = t[r + 3], u4 = t[r + 4], u5 = t[r + 5];
+        dw[g + row * 3] += u0 * Q4 - (u1 + u2) * Q6 + (u3 + u4) * Q24;
+        dw[g + row * 3 + 1] += (u2 - u1) * Q6 + (u3 - u4) * Q12;
+        dw[g + row * 3 + 2] += (u3 + u4 - u1 - u2) * Q6 + u5;
       }
     }
   }
@@ -225,21 +234,21 @@ public final class Winograd3x3 {
   }
 
   /**
-   * y from M for filters f0 .. f0+rows (M's rows) and tiles t0 .. t0+count: {@code m[mOff + (xi*rows + r)*count + j]}.
+   * y from M for filters f0 .. f0+rows (M's rows) and tiles t0 .. t0+count: {@code m[mOff + (xi*rows + r)*ld + j]}.
    * y is the batch's output (image i's filter f at {@code i*imageStride + f*ho*wo}); bias may be null.
    * With accumulate, y += the tiles (a gradient that other consumers add to) and bias is ignored.
    * tmp: 24 floats from tmpOff.
    */
-  public static void transformOutput(float[] m, int mOff, int rows, int f0, int t0, int count, int tilesH, int tilesW,
-                                     float[] y, int imageStride, int ho, int wo, float[] bias, boolean accumulate,
-                                     float[] tmp, int tmpOff) {
-    int perImage = tilesH * tilesW, block = rows * count;
+  public static void transformOutput(float[] m, int mOff, int ld, int rows, int f0, int t0, int count, int tilesH,
+                                     int tilesW, float[] y, int imageStride, int ho, int wo, float[] bias,
+                                     boolean accumulate, float[] tmp, int tmpOff) {
+    int perImage = tilesH * tilesW, block = rows * ld;
     for (int r = 0; r < rows; r++) {
       float b = bias == null || accumulate ? 0f : bias[f0 + r];
       for (int j = 0; j < count; j++) {
         int t = t0 + j, image = t / perImage, rest = t % perImage;
         int oy = TILE * (rest / tilesW), ox = TILE * (rest % tilesW);
-        int o = mOff + r * count + j;
+        int o = mOff + r * ld + j;
         // A^T m: each of the 6 columns of m, 6 values into 4 rows of tmp (4 x 6)
         for (int s = 0; s < PATCH; s++) {
           float m0 = m[o + s * block], m1 = m[o + (PATCH + s) * block], m2 = m[o + (2 * PATCH + s) * block];
@@ -278,12 +287,13 @@ public final class Winograd3x3 {
 
   /**
    * Floats of tmp the fast transforms ({@link #input}, {@link #output}, ...) need for a chunk of
-   * count tiles of an image tilesW tiles wide: the vector versions stage the rows of input the
-   * chunk's tiles read (with their zero padding), and keep 36 vectors of partial transforms.
+   * count tiles (at most 64) of an image tilesW tiles wide: the vector versions stage the rows of
+   * input the chunk's tiles read (with their zero padding, and room for whole vectors), and keep
+   * the chunk's patches, transposed.
    */
   public static int scratch(int count, int tilesW) {
     int bands = (count + tilesW - 1) / tilesW + 1;
-    return 48 * 16 + bands * PATCH * (TILE * tilesW + 2);
+    return POSITIONS * padded(Math.max(count, 64)) + bands * PATCH * (TILE * tilesW + 40);
   }
 
   /** As {@link #transformWeights}, with the fastest kernel this JVM has. */
@@ -311,9 +321,10 @@ public final class Winograd3x3 {
   }
 
   /** As {@link #transformOutput}, with the fastest kernel this JVM has. */
-  public static void output(float[] m, int mOff, int rows, int f0, int t0, int count, int tilesH, int tilesW, float[] y,
-                            int imageStride, int ho, int wo, float[] bias, boolean accumulate, float[] tmp, int tmpOff) {
-    Kernels.WINOGRAD.output(m, mOff, rows, f0, t0, count, tilesH, tilesW, y, imageStride, ho, wo, bias, accumulate, tmp,
+  public static void output(float[] m, int mOff, int ld, int rows, int f0, int t0, int count, int tilesH, int tilesW,
+                            float[] y, int imageStride, int ho, int wo, float[] bias, boolean accumulate, float[] tmp,
+                            int tmpOff) {
+    Kernels.WINOGRAD.output(m, mOff, ld, rows, f0, t0, count, tilesH, tilesW, y, imageStride, ho, wo, bias, accumulate, tmp,
         tmpOff);
   }
 }

@@ -4,7 +4,9 @@ package dev.hubel.kernel;
  * The transforms of {@link Winograd3x3}, in a plain and a Vector API version chosen once by
  * {@link Kernels}. Each method is the plain one of the same name in {@link Winograd3x3}, the
  * reference that tests hold the vector one against; {@code tmp} holds
- * {@link Winograd3x3#scratch} floats from {@code tmpOff}.
+ * {@link Winograd3x3#scratch} floats from {@code tmpOff}. Rows of V, dM and M (ld floats apart)
+ * must have room for {@link Winograd3x3#padded} columns past a chunk's first: the vector
+ * versions read and write whole vectors there.
  */
 interface WinogradKernel {
 
@@ -18,7 +20,7 @@ interface WinogradKernel {
   void outputGradient(float[] dy, int dyOff, int imageStride, int rows, int ho, int wo, int tilesH, int tilesW,
                       int t0, int count, float[] dm, int dmOff, int ld, float[] tmp, int tmpOff);
 
-  void output(float[] m, int mOff, int rows, int f0, int t0, int count, int tilesH, int tilesW, float[] y,
+  void output(float[] m, int mOff, int ld, int rows, int f0, int t0, int count, int tilesH, int tilesW, float[] y,
               int imageStride, int ho, int wo, float[] bias, boolean accumulate, float[] tmp, int tmpOff);
 
   /** The plain loops, for a JVM without the Vector API. */
@@ -49,9 +51,9 @@ interface WinogradKernel {
     }
 
     @Override
-    public void output(float[] m, int mOff, int rows, int f0, int t0, int count, int tilesH, int tilesW, float[] y,
+    public void output(float[] m, int mOff, int ld, int rows, int f0, int t0, int count, int tilesH, int tilesW, float[] y,
                        int imageStride, int ho, int wo, float[] bias, boolean accumulate, float[] tmp, int tmpOff) {
-      Winograd3x3.transformOutput(m, mOff, rows, f0, t0, count, tilesH, tilesW, y, imageStride, ho, wo, bias, accumulate,
+      Winograd3x3.transformOutput(m, mOff, ld, rows, f0, t0, count, tilesH, tilesW, y, imageStride, ho, wo, bias, accumulate,
           tmp, tmpOff);
     }
   }

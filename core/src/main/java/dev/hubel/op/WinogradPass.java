@@ -127,10 +127,10 @@ final class WinogradPass {
   }
 
   private void weightGradient() {
-    int total = n * tiles;
-    if (vAll == null || vAll.length < groups * P * cg * total) {
-      vAll = new float[groups * P * cg * total];
-      dmAll = new float[groups * P * fg * total];
+    int total = n * tiles, ld = Winograd3x3.padded(total);
+    if (vAll == null || vAll.length < groups * P * cg * ld) {
+      vAll = new float[groups * P * cg * ld];
+      dmAll = new float[groups * P * fg * ld];
     }
     if (du == null) du = new float[groups * P * fg * cg];
     this.chunks = (total + CHUNK - 1) / CHUNK;
@@ -161,37 +161,37 @@ final class WinogradPass {
     int g = rest % groups, chunk = rest / groups;
     int f0 = splitStart(fb, cuts, outC), f1 = splitStart(fb + 1, cuts, outC), rows = f1 - f0;
     int t0 = chunk * CHUNK, count = Math.min(CHUNK, totalTiles - t0);
-    int vSize = P * inC * count;
+    int ld = Winograd3x3.padded(count), vSize = P * inC * ld;
     int tmpOff = P * (inC + outC) * CHUNK;
     float[] s = ThreadScratch.floats(tmpOff + Winograd3x3.scratch(CHUNK, tW));
-    Winograd3x3.input(in, g * inC * inH * inW, inImage, inC, inH, inW, padIn, tH, tW, t0, count, s, 0, count,
+    Winograd3x3.input(in, g * inC * inH * inW, inImage, inC, inH, inW, padIn, tH, tW, t0, count, s, 0, ld,
         s, tmpOff);
     int uOff = g * P * outC * inC;
     for (int xi = 0; xi < P; xi++) {
       // M[xi] (rows x count) = U[xi][f0..f1] (rows x inC) . V[xi] (inC x count)
-      Gemm.sgemm(false, false, rows, count, inC, uw, uOff + (xi * outC + f0) * inC, inC, s, xi * inC * count, count,
-          s, vSize + xi * rows * count, count, false);
+      Gemm.sgemm(false, false, rows, count, inC, uw, uOff + (xi * outC + f0) * inC, inC, s, xi * inC * ld, ld,
+          s, vSize + xi * rows * ld, ld, false);
     }
-    Winograd3x3.output(s, vSize, rows, g * outC + f0, t0, count, tH, tW, out, outImage, outH, outW, bias,
+    Winograd3x3.output(s, vSize, ld, rows, g * outC + f0, t0, count, tH, tW, out, outImage, outH, outW, bias,
         accumulate, s, tmpOff);
   }
 
   /** dw's first phase, one chunk of one group: V of x and dM of dy into the batch's buffers. */
   private void weightGradientTransformUnit(int unit) {
-    int g = unit % groups, chunk = unit / groups, total = n * tiles;
+    int g = unit % groups, chunk = unit / groups, total = n * tiles, ld = Winograd3x3.padded(total);
     int t0 = chunk * CHUNK, count = Math.min(CHUNK, total - t0);
     float[] s = ThreadScratch.floats(Winograd3x3.scratch(CHUNK, tilesW));
     Winograd3x3.input(x.value, g * cg * h * wIn, c * h * wIn, cg, h, wIn, pad, tilesH, tilesW, t0, count,
-        vAll, g * P * cg * total + t0, total, s, 0);
+        vAll, g * P * cg * ld + t0, ld, s, 0);
     Winograd3x3.outputGradient(y.grad, g * fg * ho * wo, filters * ho * wo, fg, ho, wo, tilesH, tilesW, t0,
-        count, dmAll, g * P * fg * total + t0, total, s, 0);
+        count, dmAll, g * P * fg * ld + t0, ld, s, 0);
   }
 
   /** dw's second phase, one position xi of one group: dU[xi] (fg x cg) = dM[xi] (fg x T) . V[xi]^T (T x cg). */
   private void weightGradientProduct(int unit) {
-    int g = unit / P, xi = unit % P, total = n * tiles;
-    Gemm.sgemm(false, true, fg, cg, total, dmAll, (g * P + xi) * fg * total, total, vAll, (g * P + xi) * cg * total,
-        total, du, (g * P + xi) * fg * cg, cg, false);
+    int g = unit / P, xi = unit % P, total = n * tiles, ld = Winograd3x3.padded(total);
+    Gemm.sgemm(false, true, fg, cg, total, dmAll, (g * P + xi) * fg * ld, ld, vAll, (g * P + xi) * cg * ld,
+        ld, du, (g * P + xi) * fg * cg, cg, false);
   }
 
   /** dw's last phase: w.grad += G^T dU G for this piece's filters of every group. */

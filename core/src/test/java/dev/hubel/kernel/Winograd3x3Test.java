@@ -46,13 +46,14 @@ class Winograd3x3Test {
     int total = n * k.tilesH * k.tilesW;
     for (int t0 = 0; t0 < total; t0 += chunk) {
       int count = Math.min(chunk, total - t0);
-      float[] v = new float[1 + P * c * count], m = new float[2 + P * f * count];
+      int ld = Winograd3x3.padded(count);  // rows padded to whole vectors, as the vector kernels need
+      float[] v = new float[1 + P * c * ld], m = new float[2 + P * f * ld];
       float[] tmp = new float[5 + Winograd3x3.scratch(count, k.tilesW)];
-      kernel.input(k.x, 0, c * h * w, c, h, w, pad, k.tilesH, k.tilesW, t0, count, v, 1, count, tmp, 5);
+      kernel.input(k.x, 0, c * h * w, c, h, w, pad, k.tilesH, k.tilesW, t0, count, v, 1, ld, tmp, 5);
       for (int xi = 0; xi < P; xi++) {
-        Gemm.sgemm(false, false, f, count, c, u, 3 + xi * f * c, c, v, 1 + xi * c * count, count, m, 2 + xi * f * count, count, false);
+        Gemm.sgemm(false, false, f, count, c, u, 3 + xi * f * c, c, v, 1 + xi * c * ld, ld, m, 2 + xi * f * ld, ld, false);
       }
-      kernel.output(m, 2, f, 0, t0, count, k.tilesH, k.tilesW, y, f * k.ho * k.wo, k.ho, k.wo, k.bias,
+      kernel.output(m, 2, ld, f, 0, t0, count, k.tilesH, k.tilesW, y, f * k.ho * k.wo, k.ho, k.wo, k.bias,
           accumulate, tmp, 5);
     }
     for (int i = 0; i < n; i++) {
@@ -88,18 +89,18 @@ class Winograd3x3Test {
     float[] dy = new float[n * f * k.ho * k.wo];
     for (int i = 0; i < dy.length; i++) dy[i] = random.nextFloat() * 2 - 1;
     int total = n * k.tilesH * k.tilesW;
-    int half = total / 2;
-    float[] v = new float[P * c * total], dm = new float[P * f * total];
+    int ld = Winograd3x3.padded(total);
+    float[] v = new float[P * c * ld], dm = new float[P * f * ld];
     float[] tmp = new float[Winograd3x3.scratch(total, k.tilesW)];
-    // two chunks, so that a chunk starting inside the batch writes its columns at t0
-    kernel.input(k.x, 0, c * h * w, c, h, w, pad, k.tilesH, k.tilesW, 0, half, v, 0, total, tmp, 0);
-    kernel.input(k.x, 0, c * h * w, c, h, w, pad, k.tilesH, k.tilesW, half, total - half, v, half, total,
-        tmp, 0);
-    kernel.outputGradient(dy, 0, f * k.ho * k.wo, f, k.ho, k.wo, k.tilesH, k.tilesW, 0, total, dm, 0, total,
+    // two chunks where there are tiles enough, the second starting at a whole vector as the pass's chunks do
+    int half = (total / 2) & ~15;
+    if (half > 0) kernel.input(k.x, 0, c * h * w, c, h, w, pad, k.tilesH, k.tilesW, 0, half, v, 0, ld, tmp, 0);
+    kernel.input(k.x, 0, c * h * w, c, h, w, pad, k.tilesH, k.tilesW, half, total - half, v, half, ld, tmp, 0);
+    kernel.outputGradient(dy, 0, f * k.ho * k.wo, f, k.ho, k.wo, k.tilesH, k.tilesW, 0, total, dm, 0, ld,
         tmp, 0);
     float[] du = new float[P * f * c];
     for (int xi = 0; xi < P; xi++) {
-      Gemm.sgemm(false, true, f, c, total, dm, xi * f * total, total, v, xi * c * total, total, du, xi * f * c, c, false);
+      Gemm.sgemm(false, true, f, c, total, dm, xi * f * ld, ld, v, xi * c * ld, ld, du, xi * f * c, c, false);
     }
     float[] dw = new float[f * c * 9];
     java.util.Arrays.fill(dw, 0.5f);  // a gradient already there: added to
