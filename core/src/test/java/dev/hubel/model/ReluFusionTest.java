@@ -119,7 +119,7 @@ class ReluFusionTest {
       "lowered (stride 2), 8, 9, 16, 3, 2, 1, 2",
       "implicit, 8, 9, 16, 3, 1, 1, 2",
       "1x1 as a plain product, 8, 9, 16, 1, 1, 0, 2",
-      "Winograd (64 channels and more over 16 tiles and more), 128, 6, 130, 3, 1, 1, 5",
+      "Winograd (64 channels and more over 128 tiles and more), 128, 6, 130, 3, 1, 1, 32",
   })
   void aConvolutionWritesItsReluOnEveryPath(String path, int c, int side, int filters, int size, int stride, int pad, int n) {
     check(path, c, side, filters, size, stride, pad, n, false);

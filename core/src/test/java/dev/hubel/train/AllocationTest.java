@@ -106,7 +106,7 @@ class AllocationTest {
 
   /**
    * Stride-1 convolutions as implicit GEMMs (16 filters, 36 and 144 rows of lowering) and by
-   * Winograd (128 channels into 130 filters over 8 x 4 tiles, forward, dx and dw): their
+   * Winograd (128 channels into 130 filters over 32 x 4 tiles, forward, dx and dw): their
    * per-piece buffers and thread scratch are made once, in warm-up. The small model gets 1,000 warm-up
    * steps: after other test classes had run in the same JVM, C2 sometimes had not settled the
    * GEMM's new gathered paths by step 200 (deoptimised, recompiling), and C1's Vector API code
@@ -126,7 +126,7 @@ class AllocationTest {
     Node y = relu(conv2d(input(128, 6, 6), 130, 3, 1, 1));
     y = relu(conv2d(y, 130, 3, 1, 1));
     Model winograd = Model.of("Winograd convolutions", dense(y, 10));
-    int images = 8;  // 32 tiles, enough for Winograd to pay: ConvPathsTest checks that such a shape goes that way
+    int images = 32;  // 128 tiles, enough for Winograd to pay: ConvPathsTest checks that this shape goes that way
     float[] big = new float[images * 128 * 6 * 6];
     for (int i = 0; i < big.length; i++) big[i] = (float) rnd.nextGaussian();
     int[] many = new int[images];
