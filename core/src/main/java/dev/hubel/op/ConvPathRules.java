@@ -72,14 +72,15 @@ final class ConvPathRules {
    */
   private static final int WINOGRAD_MIN_CHANNELS = 64, WINOGRAD_MAX_CHANNELS = 512;
   /**
-   * Fewest tiles in a batch for Winograd: two chunks of 64, one for each of two threads. With
-   * fewer, the pass cuts the filters among the threads and each cut transforms the same input
-   * again: on 2 threads at batch 1, ResNet-50's 128 at 28x28 (49 tiles) ran 0.8x the implicit
-   * GEMM and its 256 at 14x14 (16 tiles) 0.9x, where one thread a core had shown Winograd ahead;
-   * its 64 at 56x56 (196 tiles) ran 1.7x. And each product has a column per tile: ResNet-50's 512
-   * at 7x7, 4 tiles at batch 1, ran 0.3x with its weights changing every pass, 0.6x without.
+   * Fewest tiles in a batch for Winograd: each product has a column per tile, and below 16 it is
+   * too narrow (ResNet-50's 512 at 7x7, 4 tiles at batch 1, ran 0.15-0.3x the implicit GEMM on 2
+   * threads). From 16 to 64 tiles the forward pass runs in phases (WinogradPass#forwardInPhases):
+   * on 2 threads at batch 1, ResNet-50's 128 at 28x28 (49 tiles) then ran 1.2x the implicit GEMM
+   * and its 256 at 14x14 (16 tiles) 1.2-1.4x, AlexNet's conv3 (16 tiles) 1.15x, AlphaGo's layer
+   * (25 tiles) 1.1x; before, one unit per chunk with its filters cut among the threads had run
+   * them at 0.8-0.9x.
    */
-  private static final int WINOGRAD_MIN_TILES = 128;
+  private static final int WINOGRAD_MIN_TILES = 16;
   /**
    * Most weight pairs (channels x filters per group) per tile of the batch: the 36 transformed
    * weight blocks are streamed from memory once per chunk of tiles, and with few tiles that stream

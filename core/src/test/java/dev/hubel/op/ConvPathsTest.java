@@ -56,15 +56,17 @@ class ConvPathsTest {
       "7, 7, 7, 16, 3, 3, 1, 1, 1, 1, implicit",
       "4, 30, 30, 16, 3, 3, 1, 1, 1, 2, implicit",
       "5, 9, 9, 17, 3, 3, 1, 2, 1, 2, implicit",
-      // too few 4x4 tiles for Winograd (2 images of 2x2; one image of 5x5): implicit
+      // too few 4x4 tiles for Winograd (2 images of 2x2): implicit
       "130, 7, 7, 140, 3, 3, 1, 1, 1, 2, implicit",
-      "150, 19, 19, 130, 3, 3, 1, 1, 1, 1, implicit",
       // an image large enough to be cut into blocks of rows (here two, of 33 and 23 rows)
       "64, 56, 56, 16, 3, 3, 1, 1, 1, 1, implicit",
       "64, 56, 56, 24, 3, 3, 1, 1, 1, 2, implicit",
-      // 3x3 at stride 1, 64 to 512 channels and filters per group, 128 tiles and up: Winograd F(4x4, 3x3),
+      // 3x3 at stride 1, 64 to 512 channels and filters per group, 16 tiles and up: Winograd F(4x4, 3x3),
       // forward and backward (Winograd3x3Test covers the kernels on small odd shapes and every padding):
-      // tiles that hang over the output, chunks of tiles spanning images and ending short, groups, pad 2
+      // one chunk of tiles or less (the forward pass in phases: one image of 5x5 tiles, three of 4x4
+      // with pad 2), and more: tiles that hang over the output, chunks spanning images and ending short, groups
+      "150, 19, 19, 130, 3, 3, 1, 1, 1, 1, winograd",
+      "64, 13, 11, 65, 3, 3, 1, 2, 1, 3, winograd",
       "150, 19, 19, 130, 3, 3, 1, 1, 1, 6, winograd",
       "64, 17, 17, 64, 3, 3, 1, 1, 1, 6, winograd",
       "128, 6, 6, 130, 3, 3, 1, 1, 1, 32, winograd",

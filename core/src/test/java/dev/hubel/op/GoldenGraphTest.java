@@ -128,8 +128,17 @@ class GoldenGraphTest {
    * The training pass in float32 through 50 layers, against float64: batch norm over few values
    * amplifies rounding to 1.5e-4 of logits near 3 (torch's own float32 drifts as far). A wrongly
    * wired block moves them by tenths. The inference pass meets the usual tolerance.
+   *
+   * <p>At this batch the first stage's 3x3 convolutions (64 channels, 16x16, 32 tiles) run by
+   * Winograd F(4x4, 3x3) (ConvPathRules). One such layer rounds about 10x a direct float sum (max
+   * error 5e-6 of the largest output, against 6e-7), and batch norm over 8 values in the last stage
+   * amplifies that by orders: with -Dhubel.conv=implicit the gradients' projections below are
+   * within 1.2e-6 of torchvision's float64 (resnet50), with Winograd within 2.9e-3; single entries
+   * of resnet50's conv1 gradient move by up to 1.4% of its largest, the loss by 1.6e-6 of itself
+   * (resnet18: 3e-6 and less). The tolerances allow that; a wrongly wired block moves them by tenths.
    */
-  private static final double DEEP_RTOL = 1e-3, DEEP_ATOL = 1e-4;
+  private static final double DEEP_RTOL = 2e-3, DEEP_ATOL = 2e-4;
+  private static final double GRAD_RTOL = 5e-2, GRAD_ATOL = 3e-2, LOSS_RTOL = 2e-5, PROJECTION_TOL = 1e-2;
 
   static Stream<Arguments> resnets() {
     return StreamSupport.stream(load("resnet_torchvision.json").spliterator(), false)
@@ -177,7 +186,9 @@ class GoldenGraphTest {
     assertClose("logits in training (batch statistics)", plan.output(), 0, doubles(g.get("trainingLogits")), DEEP_RTOL, DEEP_ATOL);
     plan.forward(n, false);
     assertClose("logits in inference (running statistics after one training pass)", plan.output(), doubles(g.get("logits")));
-    assertThat((double) plan.lossAndGradient(n, ints(g.get("labels")))).as("loss").isCloseTo(g.get("loss").asDouble(), offset(1e-3));
+    double loss = g.get("loss").asDouble();
+    assertThat((double) plan.lossAndGradient(n, ints(g.get("labels")))).as("loss")
+        .isCloseTo(loss, offset(LOSS_RTOL * Math.max(1, Math.abs(loss))));
     plan.backward(n);
     for (int k = 0; k < trainable.size(); k++) {
       Param p = trainable.get(k);
@@ -186,13 +197,13 @@ class GoldenGraphTest {
       double projection = 0;
       for (int i = 0; i < p.size(); i++) projection += p.grad()[i] * HashInit.uniform(i, want.get("projectionSeed").asInt());
       assertThat(projection).as("%s: sum(g * hash)", what)
-          .isCloseTo(want.get("projection").asDouble(), offset(1e-4 * want.get("absSum").asDouble()));
-      if (want.has("full")) assertClose(what, p.grad(), doubles(want.get("full")));
+          .isCloseTo(want.get("projection").asDouble(), offset(PROJECTION_TOL * want.get("absSum").asDouble()));
+      if (want.has("full")) assertClose(what, p.grad(), 0, doubles(want.get("full")), GRAD_RTOL, GRAD_ATOL);
       if (want.has("index")) {
         int[] index = ints(want.get("index"));
         float[] got = new float[index.length];
         for (int i = 0; i < index.length; i++) got[i] = p.grad()[index[i]];
-        assertClose(what + " at 256 sampled entries", got, doubles(want.get("value")));
+        assertClose(what + " at 256 sampled entries", got, 0, doubles(want.get("value")), GRAD_RTOL, GRAD_ATOL);
       }
     }
   }
