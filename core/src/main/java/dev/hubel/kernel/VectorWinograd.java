@@ -125,12 +125,7 @@ final class VectorWinograd implements WinogradKernel {
     // every channel stages the same rows into the same places: the padding, never written, stays zero
     Arrays.fill(tmp, stage, stage + bands * band, 0f);
     for (int c = 0; c < channels; c++) {
-      for (int b = 0; b < bands; b++) {
-        int gr = firstRow + b, plane = xOff + gr / tilesH * imageStride + c * h * w, iy0 = T * (gr % tilesH) - pad;
-        for (int r = Math.max(0, -iy0), end = Math.min(PT, h - iy0); r < end; r++) {
-          copy(x, plane + (iy0 + r) * w, tmp, stage + b * band + r * bw + pad, w);
-        }
-      }
+      stageBands(x, xOff + c * h * w, imageStride, h, w, pad, tilesH, firstRow, bands, PT, bw, tmp, stage);
       // the chunk's patches, transposed: position (r, s) of tile j at tmpOff + (r*6 + s)*ldp + j, so
       // that a vector holds it for L tiles (plain loads and stores in L1; every patch first, so that
       // the vector loads below do not wait on scalar stores still in flight)
@@ -183,6 +178,22 @@ final class VectorWinograd implements WinogradKernel {
     }
   }
 
+  /**
+   * One plane's rows that a chunk's tiles read, from every image the chunk spans, staged into
+   * bands of side rows, bw floats each (band b for tile row firstRow + b, from stage); the padding
+   * is left as it is (zero). The plane of image i is at {@code planeOff + i*imageStride}, h x w,
+   * padded by pad.
+   */
+  private static void stageBands(float[] src, int planeOff, int imageStride, int h, int w, int pad, int tilesH,
+                                 int firstRow, int bands, int side, int bw, float[] tmp, int stage) {
+    for (int b = 0; b < bands; b++) {
+      int gr = firstRow + b, plane = planeOff + gr / tilesH * imageStride, iy0 = T * (gr % tilesH) - pad;
+      for (int r = Math.max(0, -iy0), end = Math.min(side, h - iy0); r < end; r++) {
+        copy(src, plane + (iy0 + r) * w, tmp, stage + (b * side + r) * bw + pad, w);
+      }
+    }
+  }
+
   /** Whole vectors covering len floats, and the vector of zeros {@link #copy} writes after them. */
   private static int wide(int len) {
     return (len + L - 1) / L * L + L;
@@ -225,12 +236,7 @@ final class VectorWinograd implements WinogradKernel {
     int[] origin = patchOrigins(t0, count, tilesW, firstRow, band);
     Arrays.fill(tmp, stage, stage + bands * band, 0f);  // outputs past Ho or Wo: zero for every filter
     for (int f = 0; f < rows; f++) {
-      for (int b = 0; b < bands; b++) {
-        int gr = firstRow + b, plane = dyOff + gr / tilesH * imageStride + f * ho * wo, oy0 = T * (gr % tilesH);
-        for (int r = 0, end = Math.min(T, ho - oy0); r < end; r++) {
-          copy(dy, plane + (oy0 + r) * wo, tmp, stage + b * band + r * bw, wo);
-        }
-      }
+      stageBands(dy, dyOff + f * ho * wo, imageStride, ho, wo, 0, tilesH, firstRow, bands, T, bw, tmp, stage);
       // the chunk's tiles of dy, transposed as input's patches (rows of 6 positions, the first 4 used)
       for (int j = 0; j < count; j++) {
         int from = stage + origin[j], to = tmpOff + j;

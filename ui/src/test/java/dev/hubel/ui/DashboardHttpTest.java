@@ -9,6 +9,7 @@ import dev.hubel.io.ModelFile;
 import dev.hubel.model.Model;
 import dev.hubel.train.EpochResult;
 import dev.hubel.train.RunFolder;
+import dev.hubel.train.RunListener;
 import dev.hubel.train.TrainingRun;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -291,10 +292,20 @@ class DashboardHttpTest {
         waitFor(() -> board.pages().all().size() == 4);
         long start = System.nanoTime();
         TrainingRun run = board.attach(new TrainingRun(Fixtures.lenet(), Fixtures.quadrants(2000, 5), Fixtures.config(3)));
-        // attach sends every page the whole state; a batch that ends before a page's writer has
-        // taken it goes into that state instead of a progress event of its own (on a loaded
-        // machine the first one did, and a reading page counted 299 progress events)
-        waitFor(() -> board.pages().all().stream().filter(p -> p != stuck).noneMatch(Page::resyncDue));
+        // When the run starts the board sends every page the whole state; a batch that ends before
+        // a page's writer has taken it goes into that state instead of a progress event of its own
+        // (on a loaded machine the first one did, and a reading page counted 299 progress events).
+        // A listener added after the board's holds the first batch until the writers have taken it.
+        run.listen(new RunListener() {
+          @Override
+          public void runStarted(TrainingRun r) {
+            try {
+              waitFor(() -> board.pages().all().stream().filter(p -> p != stuck).noneMatch(Page::resyncDue));
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }
+        });
         List<EpochResult> history = CompletableFuture.supplyAsync(run::train).get(90, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
         assertThat(history).hasSize(3);
