@@ -30,10 +30,10 @@ final class VectorWinograd implements WinogradKernel {
   }
 
   @Override
-  public void weights(float[] w, int wOff, int filters, int channels, float[] u, int uOff, float[] tmp) {
+  public void weights(float[] w, int wOff, int filters, int channels, int f0, int f1, float[] u, int uOff, float[] tmp) {
     int block = filters * channels;
     int whole = channels - channels % L;  // a masked gather still checks every lane's index: the rest go plain
-    for (int f = 0; f < filters; f++) {
+    for (int f = f0; f < f1; f++) {
       Winograd3x3.transformWeights(w, wOff, filters, channels, f, whole, channels, u, uOff, tmp);
       for (int c0 = 0; c0 < whole; c0 += L) {
         int g = wOff + (f * channels + c0) * 9;

@@ -296,9 +296,10 @@ public final class Winograd3x3 {
     return POSITIONS * padded(Math.max(count, 64)) + bands * PATCH * (TILE * tilesW + 40);
   }
 
-  /** As {@link #transformWeights}, with the fastest kernel this JVM has. */
-  public static void weights(float[] w, int wOff, int filters, int channels, float[] u, int uOff, float[] t) {
-    Kernels.WINOGRAD.weights(w, wOff, filters, channels, u, uOff, t);
+  /** As {@link #transformWeights}, for filters f0 .. f1 alone, with the fastest kernel this JVM has. */
+  public static void weights(float[] w, int wOff, int filters, int channels, int f0, int f1, float[] u, int uOff,
+                             float[] t) {
+    Kernels.WINOGRAD.weights(w, wOff, filters, channels, f0, f1, u, uOff, t);
   }
 
   /** As {@link #transformWeightGradient}, with the fastest kernel this JVM has; t holds 36 * 16 floats. */

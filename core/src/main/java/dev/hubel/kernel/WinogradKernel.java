@@ -10,7 +10,7 @@ package dev.hubel.kernel;
  */
 interface WinogradKernel {
 
-  void weights(float[] w, int wOff, int filters, int channels, float[] u, int uOff, float[] tmp);
+  void weights(float[] w, int wOff, int filters, int channels, int f0, int f1, float[] u, int uOff, float[] tmp);
 
   void weightGradient(float[] du, int duOff, int filters, int channels, int f0, int f1, float[] dw, int dwOff, float[] tmp);
 
@@ -26,8 +26,8 @@ interface WinogradKernel {
   /** The plain loops, for a JVM without the Vector API. */
   final class Plain implements WinogradKernel {
     @Override
-    public void weights(float[] w, int wOff, int filters, int channels, float[] u, int uOff, float[] tmp) {
-      Winograd3x3.transformWeights(w, wOff, filters, channels, u, uOff, tmp);
+    public void weights(float[] w, int wOff, int filters, int channels, int f0, int f1, float[] u, int uOff, float[] tmp) {
+      for (int f = f0; f < f1; f++) Winograd3x3.transformWeights(w, wOff, filters, channels, f, 0, channels, u, uOff, tmp);
     }
 
     @Override

@@ -43,7 +43,6 @@ final class WinogradPass {
   private final float[] u;                        // per group, the 36 transformed weight blocks
   private final float[] uFrom;                    // the weights u was made from: an unchanged model skips the transform
   private float[] uDx, wFlip;                     // dx's: made by the first backward pass (the weights flipped, transposed)
-  private final float[] weightTmp = new float[Winograd3x3.scratch(1, 1)];
   private float[] vAll, dmAll, du;                // dw's phases, made by the first backward pass
   private float[] phaseV, phaseM;                 // a forward pass over one chunk: made by the first
   private final WorkerPool.Task forwardTask = this::forwardUnit;
@@ -51,6 +50,8 @@ final class WinogradPass {
   private final WorkerPool.Task dwTransformTask = this::weightGradientTransformUnit;
   private final WorkerPool.Task dwProductTask = this::weightGradientProduct;
   private final WorkerPool.Task dwBackTask = this::weightGradientBackPiece;
+  private final WorkerPool.Task weightsTask = this::weightsPiece;
+  private final WorkerPool.Task dxWeightsTask = this::dxWeightsPiece;
   private final WorkerPool.Task phaseInputTask = this::phaseInputUnit;
   private final WorkerPool.Task phaseProductTask = this::phaseProductUnit;
   private final WorkerPool.Task phaseOutputTask = this::phaseOutputUnit;
@@ -94,9 +95,7 @@ final class WinogradPass {
     this.n = n;
     // Inference runs the same weights pass after pass: U is made again only when they changed.
     if (!uValid || !Arrays.equals(uFrom, w.value())) {
-      for (int g = 0; g < groups; g++) {
-        Winograd3x3.weights(w.value(), g * fg * cg * 9, fg, cg, u, g * P * fg * cg, weightTmp);
-      }
+      pool.run(pool.threads(), weightsTask);
       System.arraycopy(w.value(), 0, uFrom, 0, uFrom.length);
       uValid = true;
     }
@@ -188,9 +187,7 @@ final class WinogradPass {
       wFlip = new float[w.size()];
     }
     ImplicitConv.flipTranspose(w.value(), groups, fg, cg, 3, 3, wFlip);
-    for (int g = 0; g < groups; g++) {
-      Winograd3x3.weights(wFlip, g * cg * fg * 9, cg, fg, uDx, g * P * cg * fg, weightTmp);
-    }
+    pool.run(pool.threads(), dxWeightsTask);
     int chunks = (n * tilesDx + CHUNK - 1) / CHUNK;
     this.cuts = Conv2d.cutsFor(chunks * groups, cg / 12, pool.threads());
     pool.run(chunks * groups * cuts, dxTask);
@@ -244,6 +241,27 @@ final class WinogradPass {
     }
     Winograd3x3.output(s, vSize, ld, rows, g * outC + f0, t0, count, tH, tW, out, outImage, outH, outW, bias,
         accumulate, s, tmpOff);
+  }
+
+  /**
+   * This piece's share of the transformed weights: of each group's `rows` (filters, or for dx
+   * channels) by `cols`, the rows splitStart(piece) .. splitStart(piece + 1). The weights change
+   * every training step, and one thread had spent 0.9 ms on AlphaGo's 192 x 192 each pass.
+   */
+  private void weightsPiece(int piece) {
+    transformWeights(piece, w.value(), fg, cg, u);
+  }
+
+  private void dxWeightsPiece(int piece) {
+    transformWeights(piece, wFlip, cg, fg, uDx);
+  }
+
+  private void transformWeights(int piece, float[] weights, int rows, int cols, float[] into) {
+    int pieces = pool.threads(), r0 = splitStart(piece, pieces, rows), r1 = splitStart(piece + 1, pieces, rows);
+    float[] t = ThreadScratch.floats(Winograd3x3.scratch(1, 1));
+    for (int g = 0; g < groups; g++) {
+      Winograd3x3.weights(weights, g * rows * cols * 9, rows, cols, r0, r1, into, g * P * rows * cols, t);
+    }
   }
 
   /** dw's first phase, one chunk of one group: V of x and dM of dy into the batch's buffers. */

@@ -17,8 +17,10 @@ import java.util.SplittableRandom;
  *   java --add-modules=jdk.incubator.vector -Dhubel.conv=lowered \
  *     -cp core/target/classes:core/target/test-classes dev.hubel.op.ConvLayerSpeed train
  * </pre>
- * and again with {@code -Dhubel.conv=implicit} (for {@code train}) or {@code winograd} (for
- * {@code infer}), or with no property for what the rules choose.
+ * and again with {@code -Dhubel.conv=implicit} or {@code winograd}, or with no property for what
+ * the rules choose. The weights do not change between steps, so Winograd's forward pass reuses
+ * its transformed weights even in {@code train} (its dx transforms them each step); real
+ * training pays that transform too.
  */
 public final class ConvLayerSpeed {
 
