@@ -40,8 +40,9 @@ final class WinogradPass {
   private final int groups, c, h, wIn, filters, cg, fg, ho, wo, pad;
   private final int tilesH, tilesW, tiles;        // 4x4 tiles of y: per column, per row, per image
   private final int tilesHDx, tilesWDx, tilesDx;  // the same for dx
-  private final float[] u;                        // per group, the 36 transformed weight blocks
-  private final float[] uFrom;                    // the weights u was made from: an unchanged model skips the transform
+  // Made by the first pass that goes this way (a layer that never does, at its batch, holds none):
+  private float[] u;                              // per group, the 36 transformed weight blocks
+  private float[] uFrom;                          // the weights u was made from: an unchanged model skips the transform
   private float[] uDx, wFlip;                     // dx's: made by the first backward pass (the weights flipped, transposed)
   private float[] vAll, dmAll, du;                // dw's phases, made by the first backward pass
   private float[] phaseV, phaseM;                 // a forward pass over one chunk: made by the first
@@ -80,8 +81,6 @@ final class WinogradPass {
     this.tilesHDx = Winograd3x3.tiles(h);
     this.tilesWDx = Winograd3x3.tiles(wIn);
     this.tilesDx = tilesHDx * tilesWDx;
-    this.u = new float[P * w.size() / 9];
-    this.uFrom = new float[w.size()];
   }
 
   /** Whether a pass over n images goes this way: enough tiles. */
@@ -93,6 +92,10 @@ final class WinogradPass {
   boolean forward(int n) {
     if (!pays(n)) return false;
     this.n = n;
+    if (u == null) {
+      u = new float[P * w.size() / 9];
+      uFrom = new float[w.size()];
+    }
     // Inference runs the same weights pass after pass: U is made again only when they changed.
     if (!uValid || !Arrays.equals(uFrom, w.value())) {
       pool.run(pool.threads(), weightsTask);
@@ -183,7 +186,7 @@ final class WinogradPass {
 
   private void inputGradient() {
     if (uDx == null) {
-      uDx = new float[u.length];
+      uDx = new float[P * w.size() / 9];
       wFlip = new float[w.size()];
     }
     ImplicitConv.flipTranspose(w.value(), groups, fg, cg, 3, 3, wFlip);
@@ -243,11 +246,6 @@ final class WinogradPass {
         accumulate, s, tmpOff);
   }
 
-  /**
-   * This piece's share of the transformed weights: of each group's `rows` (filters, or for dx
-   * channels) by `cols`, the rows splitStart(piece) .. splitStart(piece + 1). The weights change
-   * every training step, and one thread had spent 0.9 ms on AlphaGo's 192 x 192 each pass.
-   */
   private void weightsPiece(int piece) {
     transformWeights(piece, w.value(), fg, cg, u);
   }
@@ -256,6 +254,11 @@ final class WinogradPass {
     transformWeights(piece, wFlip, cg, fg, uDx);
   }
 
+  /**
+   * This piece's share of the transformed weights: of each group's `rows` (filters, or for dx
+   * channels) by `cols`, the rows splitStart(piece) .. splitStart(piece + 1). The weights change
+   * every training step, and one thread had spent 0.9 ms on AlphaGo's 192 x 192 each pass.
+   */
   private void transformWeights(int piece, float[] weights, int rows, int cols, float[] into) {
     int pieces = pool.threads(), r0 = splitStart(piece, pieces, rows), r1 = splitStart(piece + 1, pieces, rows);
     float[] t = ThreadScratch.floats(Winograd3x3.scratch(1, 1));
