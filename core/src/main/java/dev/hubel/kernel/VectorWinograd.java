@@ -22,8 +22,6 @@ final class VectorWinograd implements WinogradKernel {
   private static final float Q4 = Winograd3x3.Q4, Q6 = Winograd3x3.Q6, Q12 = Winograd3x3.Q12, Q24 = Winograd3x3.Q24;
   /** Lane i: 9 i, the offsets of one weight position in L consecutive channels' 3x3 filters. */
   private static final int[] NINES = new int[L];
-  /** Scratch for a chunk's transposed patches: 36 rows of up to 64 tiles. */
-  private static final int PATCHES = Winograd3x3.POSITIONS * 64;
 
   static {
     for (int i = 0; i < L; i++) NINES[i] = 9 * i;
@@ -120,7 +118,7 @@ final class VectorWinograd implements WinogradKernel {
     // bands wide enough for whole-vector copies of a row (and a vector of zeros after it) past the padding
     int bw = Math.max(T * tilesW + 2, pad + wide(w)), band = PT * bw, firstRow = t0 / tilesW;
     int bands = (t0 + count - 1) / tilesW - firstRow + 1, ldp = Winograd3x3.padded(count);
-    int stage = tmpOff + PATCHES, block = channels * ld;
+    int stage = tmpOff + Winograd3x3.POSITIONS * ldp, block = channels * ld;  // after the transposed patches
     int[] origin = patchOrigins(t0, count, tilesW, firstRow, band);
     // every channel stages the same rows into the same places: the padding, never written, stays zero
     Arrays.fill(tmp, stage, stage + bands * band, 0f);
@@ -232,7 +230,7 @@ final class VectorWinograd implements WinogradKernel {
                              int t0, int count, float[] dm, int dmOff, int ld, float[] tmp, int tmpOff) {
     int bw = Math.max(T * tilesW, wide(wo)), band = T * bw, firstRow = t0 / tilesW;
     int bands = (t0 + count - 1) / tilesW - firstRow + 1, ldp = Winograd3x3.padded(count);
-    int stage = tmpOff + PATCHES, block = rows * ld;
+    int stage = tmpOff + Winograd3x3.POSITIONS * ldp, block = rows * ld;
     int[] origin = patchOrigins(t0, count, tilesW, firstRow, band);
     Arrays.fill(tmp, stage, stage + bands * band, 0f);  // outputs past Ho or Wo: zero for every filter
     for (int f = 0; f < rows; f++) {

@@ -56,11 +56,12 @@ public final class Winograd3x3 {
   }
 
   /**
-   * U for one group: weights w (F x C x 3 x 3 from wOff) into 36 blocks of F x C from uOff,
-   * block xi at {@code uOff + xi*F*C}. t: 18 floats of scratch (G g, 6 x 3).
+   * U for filters f0 .. f1 of one group: weights w (F x C x 3 x 3 from wOff) into 36 blocks of
+   * F x C from uOff, block xi at {@code uOff + xi*F*C}. t: 18 floats of scratch (G g, 6 x 3).
    */
-  public static void transformWeights(float[] w, int wOff, int filters, int channels, float[] u, int uOff, float[] t) {
-    for (int f = 0; f < filters; f++) transformWeights(w, wOff, filters, channels, f, 0, channels, u, uOff, t);
+  public static void transformWeights(float[] w, int wOff, int filters, int channels, int f0, int f1, float[] u,
+                                      int uOff, float[] t) {
+    for (int f = f0; f < f1; f++) transformWeights(w, wOff, filters, channels, f, 0, channels, u, uOff, t);
   }
 
   /** {@link #transformWeights} for filter f's channels c0 .. c1 alone. */
@@ -287,13 +288,13 @@ public final class Winograd3x3 {
 
   /**
    * Floats of tmp the fast transforms ({@link #input}, {@link #output}, ...) need for a chunk of
-   * count tiles (at most 64) of an image tilesW tiles wide: the vector versions stage the rows of
+   * count tiles of an image tilesW tiles wide: the vector versions stage the rows of
    * input the chunk's tiles read (with their zero padding, and room for whole vectors), and keep
    * the chunk's patches, transposed.
    */
   public static int scratch(int count, int tilesW) {
     int bands = (count + tilesW - 1) / tilesW + 1;
-    return POSITIONS * padded(Math.max(count, 64)) + bands * PATCH * (TILE * tilesW + 40);
+    return Math.max(48 * 16, POSITIONS * padded(count)) + bands * PATCH * (TILE * tilesW + 40);
   }
 
   /** As {@link #transformWeights}, for filters f0 .. f1 alone, with the fastest kernel this JVM has. */

@@ -27,7 +27,7 @@ interface WinogradKernel {
   final class Plain implements WinogradKernel {
     @Override
     public void weights(float[] w, int wOff, int filters, int channels, int f0, int f1, float[] u, int uOff, float[] tmp) {
-      for (int f = f0; f < f1; f++) Winograd3x3.transformWeights(w, wOff, filters, channels, f, 0, channels, u, uOff, tmp);
+      Winograd3x3.transformWeights(w, wOff, filters, channels, f0, f1, u, uOff, tmp);
     }
 
     @Override

@@ -63,12 +63,14 @@ final class ConvPathRules {
   private static final double IMPLICIT_MAX_WASTE = 0.3;
   /**
    * Channels and filters per group for Winograd F(4x4, 3x3), from per-layer measurements on Zen 5
-   * (2026-12-03, one thread a core, Winograd and the rules' path side by side, then swapped; the
-   * table is in BENCHMARKS.md). With 64 and more it won wherever the batch had tiles enough:
-   * AlphaGo's 192 at 19x19, batch 16, 1.8-2x forward and 1.5x backward; AlexNet's 13x13 layers at
-   * 16 1.7-2.2x both ways; ResNet-50's 3x3 layers at batch 8 1.3-1.6x forward, 1.0-1.45x backward;
-   * VGG-16's at batch 1 1.4-2.7x forward. With 16 and 32 (ResNet-20's first stages) it lost
-   * 0.5-0.9x: the transforms cost as much as the products they save. Untried beyond 512.
+   * (2026-12-03, ConvLayerSpeed, one thread a core, Winograd and the implicit GEMM side by side,
+   * then swapped; the table is in BENCHMARKS.md). With 64 and more it won wherever the batch had
+   * tiles enough: AlphaGo's 192 at 19x19, batch 16, 1.7-1.8x forward and 1.5-1.6x training;
+   * AlexNet's 13x13 layers at 16 1.5-2.2x forward, 1.7x training; ResNet-50's 3x3 layers at batch
+   * 8 1.1-2.0x forward, 1.4-1.5x training; VGG-16's at batch 1 1.4-2.0x forward; ResNet-20's 64 at
+   * 8x8 1.1-1.4x training. With 32 (ResNet-20's second stage) it was unsettled, with 16 it lost
+   * 0.5-0.6x (a scratch harness): the transforms cost as much as the products they save. Untried
+   * beyond 512.
    */
   private static final int WINOGRAD_MIN_CHANNELS = 64, WINOGRAD_MAX_CHANNELS = 512;
   /**
@@ -85,7 +87,8 @@ final class ConvPathRules {
    * Most weight pairs (channels x filters per group) per tile of the batch: the 36 transformed
    * weight blocks are streamed from memory once per chunk of tiles, and with few tiles that stream
    * costs more than the products it feeds (512 into 512 at 14x14, 16 tiles at batch 1, came out
-   * even; at 28x28, 49 tiles, Winograd won 1.4x).
+   * even in a scratch harness and unsettled on 2 threads; at 28x28, 49 tiles, Winograd won 1.4x
+   * one thread a core).
    */
   private static final int WINOGRAD_MAX_PAIRS_PER_TILE = 8192;
 

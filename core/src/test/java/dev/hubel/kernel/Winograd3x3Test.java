@@ -80,6 +80,7 @@ class Winograd3x3Test {
       "4, 6, 9, 7, 0, 2",
       "17, 9, 9, 33, 1, 1",
       "6, 19, 19, 5, 1, 2",
+      "3, 19, 19, 2, 1, 7",  // 175 tiles: calls of 80 and 95, more than one pass's chunk of 64
   })
   void weightGradientMatchesTheDirectSum(int c, int h, int w, int f, int pad, int n) {
     for (WinogradKernel kernel : KERNELS) weightGradient(kernel, c, h, w, f, pad, n);
