@@ -37,6 +37,50 @@ public final class Gemm {
   }
 
   /**
+   * As {@link #sgemm}, with each entry of C then finished by {@code epilogue} (row r of C being
+   * its row r): a convolution's bias, batch norm and ReLU, applied as the product stores C, while
+   * it is in cache, with the bits of the passes apart.
+   *
+   * @throws IllegalArgumentException as {@link #sgemm}, and when epilogue is null or its per-row
+   *     arrays are shorter than its first row plus m
+   */
+  public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                           float[] a, int aOff, int lda,
+                           float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
+    if (epilogue == null) throw new IllegalArgumentException("epilogue must not be null (use the overload without one)");
+    if (epilogue.isIdentity()) {
+      sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+      return;
+    }
+    requireNonNegative("m", m);
+    requireNonNegative("n", n);
+    requireNonNegative("k", k);
+    requireMatrix("a", a, aOff, "lda", lda, transA ? k : m, transA ? m : k);
+    requireMatrix("b", b, bOff, "ldb", ldb, transB ? n : k, transB ? k : n);
+    requireMatrix("c", c, cOff, "ldc", ldc, m, n);
+    requirePerRow("bias", epilogue.bias, epilogue.first, m);
+    requirePerRow("mean", epilogue.mean, epilogue.first, m);
+    requirePerRow("scale", epilogue.scale, epilogue.first, m);
+    requirePerRow("shift", epilogue.shift, epilogue.first, m);
+    if (m == 0 || n == 0) return;
+    if (k == 0) {
+      nothingToMultiply(m, n, k, c, cOff, ldc, accumulate);
+      epilogue.applyTo(c, cOff, ldc, m, n);
+      return;
+    }
+    Kernels.GEMM.multiply(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, epilogue);
+  }
+
+  private static void requirePerRow(String name, float[] values, int first, int rows) {
+    if (values == null) return;
+    if (first < 0 || first + (long) rows > values.length) {
+      throw new IllegalArgumentException("the epilogue's " + name + " holds " + values.length + " values; rows "
+          + first + ".." + (first + rows - 1) + " of C need length >= " + (first + (long) rows));
+    }
+  }
+
+  /**
    * C[m x n] (+)= A[m x k] * B[k x n], with B gathered: row p of B is the n floats from
    * {@code b[bRows[bRowsOff + p]]}. A stride-1 convolution multiplies its weights by shifted slices
    * of the zero-padded image this way, without writing the lowered matrix ({@link ImplicitConv}).

@@ -14,6 +14,18 @@ interface GemmKernel {
                 float[] c, int cOff, int ldc, boolean accumulate);
 
   /**
+   * As {@link #multiply}, then each entry of C finished by the epilogue as it is stored for the
+   * last time. This default finishes C in a pass of its own, which gives the same bits.
+   */
+  default void multiply(boolean transA, boolean transB, int m, int n, int k,
+                        float[] a, int aOff, int lda,
+                        float[] b, int bOff, int ldb,
+                        float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
+    multiply(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    epilogue.applyTo(c, cOff, ldc, m, n);
+  }
+
+  /**
    * C = A * B (or +=), where A is m x k row-major and B (k x n) is gathered: row p of B is
    * {@code b[bRows[bRowsOff + p]] .. + n}. A stride-1 convolution reads its input this way, each row
    * of B a shifted slice of the zero-padded image, with no lowered copy (see {@link ImplicitConv}).

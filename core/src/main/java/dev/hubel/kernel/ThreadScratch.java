@@ -10,6 +10,7 @@ public final class ThreadScratch {
 
   private float[] floats = new float[0];
   private int[] ints = new int[0];
+  private final Epilogue epilogue = new Epilogue();
 
   private ThreadScratch() {}
 
@@ -25,5 +26,10 @@ public final class ThreadScratch {
     ThreadScratch s = PER_THREAD.get();
     if (s.ints.length < size) s.ints = new int[size];
     return s.ints;
+  }
+
+  /** This thread's epilogue, for a product that a piece sets up and runs (its settings undefined until set). */
+  public static Epilogue epilogue() {
+    return PER_THREAD.get().epilogue;
   }
 }

@@ -76,7 +76,21 @@ final class VectorGemm implements GemmKernel {
       swapped(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
       return;
     }
-    blocked(transA, transB, m, n, k, a, aOff, lda, null, 0, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate);
+    blocked(transA, transB, m, n, k, a, aOff, lda, null, 0, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, null);
+  }
+
+  @Override
+  public void multiply(boolean transA, boolean transB, int m, int n, int k,
+                       float[] a, int aOff, int lda,
+                       float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
+    if (transB && !transA && (m <= 4 || m <= DOT_MAX_M && k >= DOT_MIN_K)) {
+      // the dot-product paths write C entry by entry; these products are not a convolution's
+      multiply(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+      epilogue.applyTo(c, cOff, ldc, m, n);
+      return;
+    }
+    blocked(transA, transB, m, n, k, a, aOff, lda, null, 0, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, epilogue);
   }
 
   /**
@@ -122,24 +136,25 @@ final class VectorGemm implements GemmKernel {
   public void multiplyGatherB(int m, int n, int k, float[] a, int aOff, int lda,
                               float[] b, int[] bRows, int bRowsOff,
                               float[] c, int cOff, int ldc, boolean accumulate) {
-    blocked(false, false, m, n, k, a, aOff, lda, null, 0, b, 0, 0, bRows, bRowsOff, c, cOff, ldc, accumulate);
+    blocked(false, false, m, n, k, a, aOff, lda, null, 0, b, 0, 0, bRows, bRowsOff, c, cOff, ldc, accumulate, null);
   }
 
   @Override
   public void multiplyGatherA(int m, int n, int k, float[] a, int[] aRows, int aRowsOff,
                               float[] b, int bOff, int ldb,
                               float[] c, int cOff, int ldc, boolean accumulate) {
-    blocked(false, true, m, n, k, a, 0, 0, aRows, aRowsOff, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate);
+    blocked(false, true, m, n, k, a, 0, 0, aRows, aRowsOff, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, null);
   }
 
   /**
    * The blocked product. A row of A is {@code a[aOff + i*lda ..]}, or {@code a[aRows[aRowsOff + i] ..]}
-   * when aRows is given; likewise a row of (untransposed) B with bRows.
+   * when aRows is given; likewise a row of (untransposed) B with bRows. The epilogue, if any,
+   * finishes each tile of C as the last k block stores it.
    */
   private static void blocked(boolean transA, boolean transB, int m, int n, int k,
                               float[] a, int aOff, int lda, int[] aRows, int aRowsOff,
                               float[] b, int bOff, int ldb, int[] bRows, int bRowsOff,
-                              float[] c, int cOff, int ldc, boolean accumulate) {
+                              float[] c, int cOff, int ldc, boolean accumulate, Epilogue epilogue) {
     PackedPanels panels = PackedPanels.forThisThread();
     boolean packB = transB || m >= PACK_B_MIN_M;
     for (int jc = 0; jc < n; jc += NC) {
@@ -147,6 +162,7 @@ final class VectorGemm implements GemmKernel {
       for (int pc = 0; pc < k; pc += KC) {
         int kb = Math.min(KC, k - pc);
         boolean overwrite = pc == 0 && !accumulate;
+        Epilogue finish = pc + kb == k ? epilogue : null;
         float[] bSource = b;
         int bBase = bOff + pc * ldb + jc;
         int bStride = ldb;
@@ -190,7 +206,7 @@ final class VectorGemm implements GemmKernel {
             // a tenth of a convolution's time: a layer's weights were copied again for every image
             multiplyBlock(a, aOff + ic * lda + pc, lda, MR * lda, aRows, aRowsOff + ic, pc, inPlace, kb,
                 bSource, bBase, bStride, bStripStep, gather, gatherOff, edge, edgeFrom, edgeStride, nb,
-                c, cOff + ic * ldc + jc, ldc, overwrite, panels.tile(MR * NR));
+                c, cOff + ic * ldc + jc, ldc, overwrite, finish, ic, panels.tile(MR * NR));
           }
           if (inPlace < mb) {
             int rows = mb - inPlace;
@@ -198,7 +214,7 @@ final class VectorGemm implements GemmKernel {
             PackedPanels.packA(transA, a, aOff, lda, aRows, aRowsOff, ic + inPlace, pc, rows, kb, MR, aPanel);
             multiplyBlock(aPanel, 0, kb, MR * kb, null, 0, 0, rows, kb, bSource, bBase, bStride, bStripStep,
                 gather, gatherOff, edge, edgeFrom, edgeStride, nb, c, cOff + (ic + inPlace) * ldc + jc, ldc, overwrite,
-                panels.tile(MR * NR));
+                finish, ic + inPlace, panels.tile(MR * NR));
           }
         }
       }
@@ -213,13 +229,14 @@ final class VectorGemm implements GemmKernel {
    * {@code bBase + s*bStripStep} and its rows are {@code bStride} apart; gathered (bRows given),
    * row p of the block is {@code bSource[bRows[bRowsOff + p] + bBase ..]} and strips are NR apart.
    * The columns after the last full strip are read from {@code edge}, rows {@code edgeStride}
-   * apart from {@code edgeFrom}: B itself, or the zero-padded copy {@link #blocked} made.
+   * apart from {@code edgeFrom}: B itself, or the zero-padded copy {@link #blocked} made. Row 0
+   * of the block is row {@code row0} of the whole C, for the epilogue (null: none).
    */
   private static void multiplyBlock(float[] aSrc, int aBase, int aRow, int aGroup,
                                     int[] aRows, int aRowsOff, int aCol, int mb, int kb,
                                     float[] bSource, int bBase, int bStride, int bStripStep,
                                     int[] bRows, int bRowsOff, float[] edge, int edgeFrom, int edgeStride, int nb,
-                                    float[] c, int cBase, int ldc, boolean overwrite,
+                                    float[] c, int cBase, int ldc, boolean overwrite, Epilogue finish, int row0,
                                     float[] scratch) {
     int fullStrips = nb / NR;
     for (int s = 0; s < fullStrips; s++) {
@@ -238,7 +255,7 @@ final class VectorGemm implements GemmKernel {
         } else {
           tile(aSrc, a0, a1, a2, a3, a4, a5, bSource, bStrip, bStride, kb, scratch);
         }
-        storeTile(scratch, c, cBase + r * ldc + s * NR, ldc, Math.min(MR, mb - r), NR, overwrite);
+        store(scratch, c, cBase + r * ldc + s * NR, ldc, Math.min(MR, mb - r), NR, overwrite, finish, row0 + r);
       }
     }
     int width = nb - fullStrips * NR;
@@ -260,7 +277,7 @@ final class VectorGemm implements GemmKernel {
         case 2 -> tileTwoVectors(aSrc, a0, a1, a2, a3, a4, a5, edge, from, edgeStride, kb, scratch);
         default -> tileOneVector(aSrc, a0, a1, a2, a3, a4, a5, edge, from, edgeStride, kb, scratch);
       }
-      storeTile(scratch, c, cFrom + r * ldc, ldc, Math.min(MR, mb - r), width, overwrite);
+      store(scratch, c, cFrom + r * ldc, ldc, Math.min(MR, mb - r), width, overwrite, finish, row0 + r);
     }
   }
 
@@ -525,6 +542,44 @@ final class VectorGemm implements GemmKernel {
     c42.intoArray(out, 4 * NR + 2 * L); c43.intoArray(out, 4 * NR + 3 * L);
     c50.intoArray(out, 5 * NR); c51.intoArray(out, 5 * NR + L);
     c52.intoArray(out, 5 * NR + 2 * L); c53.intoArray(out, 5 * NR + 3 * L);
+  }
+
+  /** {@link #storeTile}, or {@link #storeFinished} with the epilogue when there is one. */
+  private static void store(float[] tile, float[] c, int cBase, int ldc, int rows, int cols, boolean overwrite,
+                            Epilogue finish, int row0) {
+    if (finish == null) {
+      storeTile(tile, c, cBase, ldc, rows, cols, overwrite);
+    } else {
+      storeFinished(tile, c, cBase, ldc, rows, cols, overwrite, finish, row0);
+    }
+  }
+
+  /**
+   * {@link #storeTile}, each entry then finished by the epilogue (tile row r being row row0 + r
+   * of C): bias, norm, ReLU, with {@link Epilogue#apply}'s roundings, lanes and tail alike.
+   */
+  private static void storeFinished(float[] tile, float[] c, int cBase, int ldc, int rows, int cols,
+                                    boolean overwrite, Epilogue e, int row0) {
+    FloatVector zero = FloatVector.zero(S);
+    for (int r = 0; r < rows; r++) {
+      int at = cBase + r * ldc, f = e.first + row0 + r;
+      boolean biased = e.bias != null, normed = e.mean != null;
+      float bias = biased ? e.bias[f] : 0f;
+      float mean = normed ? e.mean[f] : 0f, scale = normed ? e.scale[f] : 0f, shift = normed ? e.shift[f] : 0f;
+      int whole = cols - cols % L;
+      for (int j = 0; j < whole; j += L) {
+        FloatVector v = FloatVector.fromArray(S, tile, r * NR + j);
+        if (!overwrite) v = v.add(FloatVector.fromArray(S, c, at + j));
+        if (biased) v = v.add(bias);
+        if (normed) v = v.sub(mean).mul(scale).add(shift);
+        if (e.relu) v = v.max(zero);
+        v.intoArray(c, at + j);
+      }
+      for (int j = whole; j < cols; j++) {
+        float v = overwrite ? tile[r * NR + j] : c[at + j] + tile[r * NR + j];
+        c[at + j] = e.apply(row0 + r, v);
+      }
+    }
   }
 
   /** C[rows x cols] = tile, or += tile unless overwrite; the tile's rows are NR floats apart. */

@@ -3,6 +3,7 @@ package dev.hubel.op;
 import static dev.hubel.kernel.WorkerPool.splitStart;
 
 import dev.hubel.kernel.Elementwise;
+import dev.hubel.kernel.Epilogue;
 import dev.hubel.kernel.Gemm;
 import dev.hubel.kernel.Im2col;
 import dev.hubel.kernel.ImplicitConv;
@@ -147,7 +148,7 @@ public final class Conv2d implements Op {
   static String forwardPath(Step step, int n) {
     Compiled c = (Compiled) step;
     if (c.winograd != null && c.winograd.pays(n)) return "winograd";
-    return !c.lowered ? "gemm" : c.implicit ? "implicit" : "lowered";
+    return !c.lowered ? "gemm" : c.implicitForward ? "implicit" : "lowered";
   }
 
   /**
@@ -180,6 +181,7 @@ public final class Conv2d implements Op {
     private final int hw = ho * wo;           // columns of col
     private final boolean lowered;            // false for 1x1, stride 1, pad 0: the image is col
     private final boolean implicit;           // stride 1: the product reads the padded image through row tables
+    private final boolean implicitForward;    // implicit, or strided and forward through phases of the padded image
     private final WinogradPass winograd;      // 3x3 at stride 1, deep: by Winograd over batches where it pays, else as above; or null
     private final int block, blocks;          // forward: output positions per block, blocks per image
     private final float[][] col, dcol;        // per piece: (k, hw), made by the first backward pass
@@ -192,8 +194,9 @@ public final class Conv2d implements Op {
     private final boolean dwTransposed;
     private final float[] wT;                 // per group, w_g transposed (k x fg), made once per backward pass
     // The implicit GEMM (see ImplicitConv). Forward: a unit pads its block of rows into a slab
-    // (planes of slabPlane floats, width wp) and computes a grid of blockRows x wp per filter.
-    private final int wp, blockRows, slabPlane;
+    // (slabChannel floats a channel: at stride s, phases of slabPlane floats and width wq; at
+    // stride 1 one plane, wq = wp) and computes a grid of blockRows x wq per filter.
+    private final int wp, wq, blockRows, slabPlane, slabChannel;
     private final int[] slabRows;
     // Backward: dw reads whole padded planes (planeX apart) against dy on the grid; dx is the
     // convolution of dy padded by (padDy, padDyW) into planes of width wpDy, with wFlip's weights.
@@ -225,6 +228,9 @@ public final class Conv2d implements Op {
       this.lowered = !(fh == 1 && fw == 1 && stride == 1 && pad == 0 && padW == 0);
       this.wp = wIn + 2 * padW;
       this.implicit = lowered && ConvPathRules.implicit(cg, h, wIn, fg, fh, fw, stride, pad, padW, wo);
+      this.implicitForward = implicit || lowered && ConvPathRules.phased(cg, h, wIn, fg, fh, fw, stride, pad, padW, wo);
+      this.wq = ImplicitConv.phaseWidth(wp, stride);
+      int phasesPerChannel = ImplicitConv.phases(stride, fh) * ImplicitConv.phases(stride, fw);
       this.dwTransposed = implicit || fg >= 32;
       this.winograd = ConvPathRules.winograd(cg, fg, fh, fw, stride, pad, padW)
           ? new WinogradPass(x, y, w, b, pool, groups, pad) : null;
@@ -232,12 +238,14 @@ public final class Conv2d implements Op {
       // An implicit block's slab of padded rows is Fh*Fw times smaller than the lowered block, so
       // it may span more rows: as many as fill the same cache, and at least `target` columns.
       // (A 56x56x64 image is cut in two blocks of rows: ConvPathsTest has that case.)
-      int rowsPerBlock = Math.max((target + wp - 1) / wp, COLUMN_BLOCK_FLOATS / (cg * wp) - (fh - 1));
+      int rowsPerBlock = Math.max((target + wq - 1) / wq,
+          COLUMN_BLOCK_FLOATS / (cg * phasesPerChannel * wq) - (fh - 1) / stride);
       this.blockRows = ho <= rowsPerBlock + rowsPerBlock / 2 ? ho : rowsPerBlock;
       this.block = hw <= target + target / 2 ? hw : target;
-      this.blocks = implicit ? (ho + blockRows - 1) / blockRows : (hw + block - 1) / block;
-      this.slabPlane = ImplicitConv.planeSize(blockRows + fh - 1, wp, fw);
-      this.slabRows = implicit ? ImplicitConv.rowStarts(cg, fh, fw, slabPlane, wp) : null;
+      this.blocks = implicitForward ? (ho + blockRows - 1) / blockRows : (hw + block - 1) / block;
+      this.slabPlane = ImplicitConv.phasePlaneSize(ImplicitConv.phaseRows(blockRows, fh, stride), wq, fw, stride);
+      this.slabChannel = phasesPerChannel * slabPlane;
+      this.slabRows = implicitForward ? ImplicitConv.rowStarts(cg, fh, fw, stride, slabPlane, wq) : null;
       this.planeX = ImplicitConv.planeSize(h + 2 * pad, wp, fw);
       this.padDy = fh - 1 - pad;
       this.padDyW = fw - 1 - padW;
@@ -335,7 +343,7 @@ public final class Conv2d implements Op {
       int g = rest % groups, i = rest / groups;
       int p0 = blk * block, p1 = Math.min(hw, p0 + block);
       int f0 = g * fg + splitStart(fb, filterBlocks, fg), f1 = g * fg + splitStart(fb + 1, filterBlocks, fg);
-      if (implicit) {
+      if (implicitForward) {
         forwardImplicit(i, g, blk, f0, f1);
         return;
       }
@@ -347,38 +355,27 @@ public final class Conv2d implements Op {
         srcOff = 0;
         ldb = p1 - p0;
       }
-      // y_ig[f0..f1, p0..p1] = w[f0..f1] . col_ig[:, p0..p1]
+      // y_ig[f0..f1, p0..p1] = w[f0..f1] . col_ig[:, p0..p1], each tile finished with the bias, then
+      // the ReLU or the norm, as the product stores it (the bits of BatchNorm's and Relu's steps)
       int yOff = i * ys + f0 * hw + p0;
+      boolean norm = normed && !clamp;
+      Epilogue finish = ThreadScratch.epilogue().set(f0, b == null ? null : b.value(),
+          norm ? normMean.value() : null, norm ? normA : null, norm ? normBeta.value() : null, clamp || norm && normRelu);
       Gemm.sgemm(false, false, f1 - f0, p1 - p0, k, w.value(), f0 * k, k, src, srcOff, ldb,
-          dst, yOff, hw, false);
-      if (clamp) {
-        // the block is still in cache: its bias and ReLU in one pass over it, in place
-        for (int f = f0; f < f1; f++) {
-          int at = yOff + (f - f0) * hw;
-          Elementwise.biasRelu(dst, at, dst, at, p1 - p0, b == null ? 0f : b.value()[f]);
-        }
-      } else if (b != null || normed) {
-        for (int f = f0; f < f1; f++) {
-          int at = yOff + (f - f0) * hw;
-          if (b != null) {
-            float bf = b.value()[f];
-            for (int j = 0; j < p1 - p0; j++) dst[at + j] += bf;
-          }
-          if (normed) normalizeBlock(dst, dst, at, p1 - p0, f);  // then the norm, as BatchNorm's step would
-        }
-      }
+          dst, yOff, hw, false, finish);
     }
 
     /** Output rows of block blk, filters f0..f1 of image i, as an implicit GEMM over the padded rows they read. */
     private void forwardImplicit(int i, int g, int blk, int f0, int f1) {
-      int oy0 = blk * blockRows, rowsOut = Math.min(ho, oy0 + blockRows) - oy0, q = rowsOut * wp;
-      float[] s = ThreadScratch.floats(cg * slabPlane + fg * blockRows * wp);
-      int gridOff = cg * slabPlane;
-      ImplicitConv.padRows(x.value, groupStart(i, g), cg, h, wIn, pad, padW, fw, oy0, rowsOut + fh - 1, s, 0, slabPlane);
-      // grid[f0..f1, q] = w[f0..f1] . B, row (c, ky, kx) of B being the slab's plane c from ky*wp + kx
+      int oy0 = blk * blockRows, rowsOut = Math.min(ho, oy0 + blockRows) - oy0, q = rowsOut * wq;
+      float[] s = ThreadScratch.floats(cg * slabChannel + fg * blockRows * wq);
+      int gridOff = cg * slabChannel;
+      ImplicitConv.padPhases(x.value, groupStart(i, g), cg, h, wIn, pad, padW, fh, fw, stride, oy0, rowsOut, s, 0, slabPlane);
+      // grid[f0..f1, q] = w[f0..f1] . B, row (c, ky, kx) of B being a slice of channel c's phase
+      // (ky%s, kx%s) from (ky/s)*wq + kx/s (at stride 1 its plane from ky*wp + kx)
       Gemm.sgemmGatherB(f1 - f0, q, k, w.value(), f0 * k, k, s, slabRows, 0, s, gridOff, q, false);
       int yOff = i * filters * hw + f0 * hw + oy0 * wo;
-      ImplicitConv.gridToImage(s, gridOff, q, f1 - f0, rowsOut, wp, wo, dst, yOff, hw,
+      ImplicitConv.gridToImage(s, gridOff, q, f1 - f0, rowsOut, wq, wo, dst, yOff, hw,
           b == null ? null : b.value(), f0, false, clamp);
       if (normed) {
         for (int f = f0; f < f1; f++) normalizeBlock(dst, dst, yOff + (f - f0) * hw, rowsOut * wo, f);

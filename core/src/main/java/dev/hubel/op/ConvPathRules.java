@@ -16,14 +16,23 @@ final class ConvPathRules {
    * when hunting a bug, as {@code hubel.kernels=scalar} does for the kernels. Unset, the bounds
    * choose.
    */
-  private static final String FORCED = forced(System.getProperty("hubel.conv", ""));
-
-  private static String forced(String value) {
+  private static String forced() {
+    String value = System.getProperty("hubel.conv", "");
     if (value.isEmpty() || value.equals("lowered") || value.equals("implicit") || value.equals("winograd")) return value;
-    System.err.println("hubel: ignoring the system property hubel.conv=" + value
-        + "; it may be lowered, implicit or winograd (unset, each layer's shape chooses)");
+    if (!value.equals(warned)) {
+      warned = value;
+      System.err.println("hubel: ignoring the system property hubel.conv=" + value
+          + "; it may be lowered, implicit or winograd (unset, each layer's shape chooses)");
+    }
     return "";
   }
+
+  /**
+   * The bad value last warned about. The property is read whenever a layer is compiled, not once,
+   * so that a tool can compile one model under two settings and time them in one JVM, side by
+   * side (ModelLayerSpeed, test scope).
+   */
+  private static volatile String warned = "";
 
   /**
    * Fewest filters per group for the implicit GEMM. Its weight gradient is always summed
@@ -99,23 +108,52 @@ final class ConvPathRules {
   static boolean implicit(int cg, int h, int w, int fg, int fh, int fw, int stride, int pad, int padW, int wo) {
     int wp = w + 2 * padW;
     boolean possible = stride == 1 && pad <= fh - 1 && padW <= fw - 1;
-    if (!FORCED.isEmpty()) return possible && FORCED.equals("implicit");
+    String forced = forced();
+    if (!forced.isEmpty()) return possible && forced.equals("implicit");
     return possible && cg * fh * fw >= IMPLICIT_MIN_DEPTH
         && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS && wp - wo <= IMPLICIT_MAX_WASTE * wo
         && (long) cg * (h + 2 * pad) * wp <= IMPLICIT_MAX_IMAGE_FLOATS;
   }
 
+  /**
+   * Whether a strided convolution's forward pass runs as an implicit GEMM over phases of the
+   * padded image ({@link dev.hubel.kernel.ImplicitConv#padPhases}); its backward pass is lowered.
+   * Measured against the lowering on Zen 5 (2026-12-03, ModelLayerSpeed, both variants in one
+   * JVM in alternating rounds, 2 threads; BENCHMARKS.md): ResNet-50's 7x7 conv1 1.35x at batch 1
+   * and 1.6x at 8, its 3x3 stride-2 layers 1.4-1.6x at 1 and 1.04-1.15x at 8, AlexNet's 11x11
+   * stride-4 conv1 1.27x at 1 and 1.6x at 16. The same bounds as the implicit GEMM at stride 1,
+   * and no 1x1 layers: their lowering is the subsampled image itself, the phase that this path
+   * would copy, and they came out even (0.92-1.10x).
+   */
+  static boolean phased(int cg, int h, int w, int fg, int fh, int fw, int stride, int pad, int padW, int wo) {
+    int wq = (w + 2 * padW + stride - 1) / stride;
+    boolean possible = stride > 1 && fh * fw > 1;
+    String forced = forced();
+    if (!forced.isEmpty()) return possible && forced.equals("implicit");
+    return possible && cg * fh * fw >= IMPLICIT_MIN_DEPTH && fg >= IMPLICIT_MIN_FILTERS
+        && wq - wo <= IMPLICIT_MAX_WASTE * wo && (long) cg * (h + 2 * pad) * (w + 2 * padW) <= IMPLICIT_MAX_IMAGE_FLOATS;
+  }
+
   /** Whether a convolution may run by Winograd F(4x4, 3x3) (then also {@link #winogradPays}). */
   static boolean winograd(int cg, int fg, int fh, int fw, int stride, int pad, int padW) {
     boolean possible = fh == 3 && fw == 3 && stride == 1 && pad == padW && pad <= 2;
-    if (!FORCED.isEmpty()) return possible && FORCED.equals("winograd");
+    String forced = forced();
+    if (!forced.isEmpty()) return possible && forced.equals("winograd");
     return possible && cg >= WINOGRAD_MIN_CHANNELS && fg >= WINOGRAD_MIN_CHANNELS
         && cg <= WINOGRAD_MAX_CHANNELS && fg <= WINOGRAD_MAX_CHANNELS;
   }
 
-  /** Whether Winograd beats the other paths over this many 4x4 tiles in a batch, cg channels into fg filters a group. */
-  static boolean winogradPays(int tilesInBatch, int cg, int fg) {
-    return FORCED.equals("winograd")
+  /** Whether hubel.conv forces Winograd now (read when a layer is compiled, not every pass). */
+  static boolean winogradForced() {
+    return forced().equals("winograd");
+  }
+
+  /**
+   * Whether Winograd beats the other paths over this many 4x4 tiles in a batch, cg channels into
+   * fg filters a group; always when forced ({@link #winogradForced} at compile time).
+   */
+  static boolean winogradPays(int tilesInBatch, int cg, int fg, boolean forced) {
+    return forced
         || tilesInBatch >= WINOGRAD_MIN_TILES && (long) cg * fg <= (long) WINOGRAD_MAX_PAIRS_PER_TILE * tilesInBatch;
   }
 }

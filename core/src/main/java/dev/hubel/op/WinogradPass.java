@@ -39,6 +39,7 @@ final class WinogradPass {
   private final WorkerPool pool;
   private final int groups, c, h, wIn, filters, cg, fg, ho, wo, pad;
   private final int tilesH, tilesW, tiles;        // 4x4 tiles of y: per column, per row, per image
+  private final boolean forced = ConvPathRules.winogradForced();  // hubel.conv=winograd when compiled
   private final int tilesHDx, tilesWDx, tilesDx;  // the same for dx
   // Made by the first pass that goes this way (a layer that never does, at its batch, holds none):
   private float[] u;                              // per group, the 36 transformed weight blocks
@@ -85,7 +86,7 @@ final class WinogradPass {
 
   /** Whether a pass over n images goes this way: enough tiles. */
   boolean pays(int n) {
-    return ConvPathRules.winogradPays(n * tiles, cg, fg);
+    return ConvPathRules.winogradPays(n * tiles, cg, fg, forced);
   }
 
   /** y = the convolution, if Winograd pays over n images; false (nothing done) if not. */

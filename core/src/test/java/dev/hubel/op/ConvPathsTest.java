@@ -56,6 +56,20 @@ class ConvPathsTest {
       "7, 7, 7, 16, 3, 3, 1, 1, 1, 1, implicit",
       "4, 30, 30, 16, 3, 3, 1, 1, 1, 2, implicit",
       "5, 9, 9, 17, 3, 3, 1, 2, 1, 2, implicit",
+      // strided, 32 and more rows of the lowering, 16 and more filters per group: the forward pass an implicit
+      // GEMM over phases of the padded image (ImplicitConv.padPhases), backward lowered. 3x3 at 2 on odd
+      // sides, ResNet's 7x7 at 2 pad 3, AlexNet's 11x11 at 4, a 2x2 filter at 3 (fewer phases than the
+      // stride), 5x3 filters, groups, pad past the filter, and an image cut into two blocks of rows
+      "4, 33, 33, 16, 3, 3, 2, 1, 1, 2, implicit",
+      "3, 35, 35, 16, 7, 7, 2, 3, 1, 1, implicit",
+      "3, 35, 35, 17, 11, 11, 4, 0, 1, 2, implicit",
+      "16, 14, 14, 16, 2, 2, 3, 0, 1, 2, implicit",
+      "3, 12, 13, 20, 5, 3, 2, 2, 1, 1, implicit",
+      "8, 17, 17, 32, 3, 3, 2, 1, 2, 3, implicit",
+      "8, 9, 9, 16, 3, 3, 2, 3, 1, 1, implicit",
+      "64, 57, 57, 16, 3, 3, 2, 1, 1, 1, implicit",
+      // 1x1 at stride 2 stays lowered: its lowering is the subsampled image
+      "64, 14, 14, 32, 1, 1, 2, 0, 1, 2, lowered",
       // too few 4x4 tiles for Winograd (2 images of 2x2): implicit
       "130, 7, 7, 140, 3, 3, 1, 1, 1, 2, implicit",
       // an image large enough to be cut into blocks of rows (here two, of 33 and 23 rows)

@@ -1,0 +1,109 @@
+package dev.hubel.op;
+
+import dev.hubel.kernel.WorkerPool;
+import dev.hubel.model.Init;
+import dev.hubel.model.Model;
+import dev.hubel.model.Node;
+import dev.hubel.model.Plan;
+import dev.hubel.tensor.Shape;
+import dev.hubel.zoo.Zoo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Times every convolution of a zoo model's inference pass under two settings of system
+ * properties read when a layer is compiled (such as {@code hubel.conv}) in one JVM, in alternating rounds, and prints each layer's GFLOP/s under
+ * both and the median of the per-round ratios. On a shared host whose two cores drift apart by
+ * 15% from minute to minute, this is what tells a change of a few percent from the noise: both
+ * variants run on the same cores, a fraction of a second apart. Not a test: run by hand, e.g.
+ * <pre>
+ *   java --add-modules=jdk.incubator.vector -cp core/target/classes:core/target/test-classes \
+ *     dev.hubel.op.ModelLayerSpeed resnet50 8 224 hubel.conv=lowered ""
+ * </pre>
+ * A setting is a comma-separated list of property=value ({@code ""}: none, so the rules);
+ * {@code -Dthreads} sets the pool (2 by default), {@code -Drounds} the rounds (9).
+ */
+public final class ModelLayerSpeed {
+
+  public static void main(String[] args) {
+    String name = args[0];
+    int batch = Integer.parseInt(args[1]), side = Integer.parseInt(args[2]);
+    String[] settings = {args.length > 3 ? args[3] : "hubel.conv=lowered", args.length > 4 ? args[4] : ""};
+    WorkerPool pool = new WorkerPool(Integer.getInteger("threads", 2));
+    Model model = Zoo.build(name, new Zoo.Options(null, Shape.chw(3, side, side), null)).initialize(Init.HE, 1);
+    Plan[] plans = new Plan[2];
+    for (int v = 0; v < 2; v++) {
+      for (String property : properties(settings[v])) System.setProperty(property.split("=")[0], property.split("=")[1]);
+      plans[v] = model.compile(batch, pool);
+      for (String property : properties(settings[v])) System.clearProperty(property.split("=")[0]);
+      SplittableRandom random = new SplittableRandom(7);
+      float[] in = plans[v].input();
+      for (int i = 0; i < in.length; i++) in[i] = (float) random.nextDouble(-1, 1);
+    }
+    for (Plan plan : plans) run(plan, batch, 5_000);  // the JIT compiles both variants' kernels
+    int rounds = Integer.getInteger("rounds", 9);
+    Map<String, double[][]> millis = new HashMap<>();  // layer -> [variant][round]
+    List<String> order = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      for (int v = 0; v < 2; v++) {
+        plans[v].setProfiling(true);
+        int passes = run(plans[v], batch, 400);
+        for (Plan.StepTime t : plans[v].profile(passes)) {
+          if (!t.kind().equals("CONV")) continue;
+          if (!millis.containsKey(t.node())) order.add(t.node());
+          millis.computeIfAbsent(t.node(), k -> new double[2][rounds])[v][round] = t.totalMillis();
+        }
+        plans[v].setProfiling(false);
+      }
+    }
+    Map<String, Node> nodes = new HashMap<>();
+    for (Node node : model.nodes()) nodes.put(node.name(), node);
+    System.out.printf(Locale.ROOT, "%s batch %d, %d threads, A: %s, B: %s, %d rounds%n",
+        name, batch, pool.threads(), show(settings[0]), show(settings[1]), rounds);
+    double[] total = new double[2];
+    for (String layer : order) {
+      Node node = nodes.get(layer);
+      Conv2d conv = (Conv2d) node.op();
+      double flop = 2.0 * batch * node.shape().size() * (conv.params().get(0).shape().size() / node.shape().c());
+      double[][] m = millis.get(layer);
+      double[] ratios = new double[rounds];
+      for (int r = 0; r < rounds; r++) ratios[r] = m[0][r] / m[1][r];
+      double a = median(m[0]), b = median(m[1]);
+      total[0] += a;
+      total[1] += b;
+      System.out.printf(Locale.ROOT, "%-8s %-40s A %7.3f ms %6.1f GF/s  B %7.3f ms %6.1f GF/s  A/B %.2f%n", layer,
+          conv.describe() + " on " + node.inputs().get(0).shape(), a, flop / a / 1e6, b, flop / b / 1e6, median(ratios));
+    }
+    System.out.printf(Locale.ROOT, "convolutions: A %.2f ms, B %.2f ms%n", total[0], total[1]);
+  }
+
+  private static String show(String setting) {
+    return setting.isEmpty() ? "(defaults)" : setting;
+  }
+
+  private static String[] properties(String setting) {
+    return setting.isEmpty() ? new String[0] : setting.split(",");
+  }
+
+  /** Inference passes for at least {@code ms} milliseconds (3 at least); returns how many. */
+  private static int run(Plan plan, int batch, long ms) {
+    long start = System.nanoTime();
+    int passes = 0;
+    while (passes < 3 || System.nanoTime() - start < ms * 1_000_000L) {
+      plan.forward(batch, false);
+      passes++;
+    }
+    return passes;
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v[v.length / 2];
+  }
+}
