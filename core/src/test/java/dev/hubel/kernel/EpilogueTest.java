@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * A product with an epilogue gives, bit for bit, the product followed by the passes apart: bias
  * added, then (v - mean) * scale + shift, then max(0, v). On both kernels, on odd shapes, with the
- * last k block after others (k past the kernel's block of 256), accumulating or not, and with
+ * last k block after others (k = 300, past the kernel's blocks of 128), accumulating or not, and with
  * the per-row arrays read from an offset.
  */
 class EpilogueTest {

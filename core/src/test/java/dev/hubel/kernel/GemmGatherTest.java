@@ -25,7 +25,7 @@ class GemmGatherTest {
     int[] sizes = {1, 3, 7, 33, 257};
     List<Arguments> shapes = new ArrayList<>();
     for (int m : sizes) for (int n : sizes) for (int k : sizes) shapes.add(Arguments.of(m, n, k));
-    // packed B from m >= 129, several k blocks (KC = 256) and column blocks (NC = 2048)
+    // packed B from m >= 129, several k blocks (KC = 128) and column blocks (NC = 2048)
     shapes.add(Arguments.of(130, 2100, 300));
     shapes.add(Arguments.of(16, 1088, 144));
     return shapes.stream();
