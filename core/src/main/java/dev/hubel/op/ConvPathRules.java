@@ -83,15 +83,17 @@ final class ConvPathRules {
    */
   private static final int WINOGRAD_MIN_CHANNELS = 64, WINOGRAD_MAX_CHANNELS = 512;
   /**
-   * Fewest tiles in a batch for Winograd: each product has a column per tile, and below 16 it is
+   * Fewest tiles in a batch for Winograd: each product has a column per tile, and with few it is
    * too narrow (ResNet-50's 512 at 7x7, 4 tiles at batch 1, ran 0.15-0.3x the implicit GEMM on 2
-   * threads). From 16 to 64 tiles the forward pass runs in phases (WinogradPass#forwardInPhases):
-   * on 2 threads at batch 1, ResNet-50's 128 at 28x28 (49 tiles) then ran 1.2x the implicit GEMM
-   * and its 256 at 14x14 (16 tiles) 1.2-1.4x, AlexNet's conv3 (16 tiles) 1.15x, AlphaGo's layer
-   * (25 tiles) 1.1x; before, one unit per chunk with its filters cut among the threads had run
-   * them at 0.8-0.9x.
+   * threads). Up to 64 tiles the forward pass runs in phases (WinogradPass#forwardInPhases). The
+   * bound was 16 after layers timed alone (ConvLayerSpeed, 2026-12-03) had Winograd ahead at 16
+   * tiles; timed inside their models (ModelLayerSpeed, 2 threads, both paths in one JVM in
+   * alternating rounds, 2026-12-03 evening, after k blocks of 128 had sped the implicit GEMM up),
+   * the implicit GEMM won there: ResNet-50's 256 at 14x14 at batch 1 (16 tiles) by 1.12-1.16x,
+   * AlexNet's 13x13 layers at batch 1 (16 tiles) by 1.0-1.22x; ResNet-50's 128 at 28x28 (49
+   * tiles) ran 1.14x by Winograd, its 64 at 56x56 (196) 1.12x. Between 16 and 49 untried here.
    */
-  private static final int WINOGRAD_MIN_TILES = 16;
+  private static final int WINOGRAD_MIN_TILES = 32;
   /**
    * Most weight pairs (channels x filters per group) per tile of the batch: the 36 transformed
    * weight blocks are streamed from memory once per chunk of tiles, and with few tiles that stream
