@@ -41,8 +41,8 @@ public final class Gemm {
    * its row r): a convolution's bias, batch norm and ReLU, applied as the product stores C, while
    * it is in cache, with the bits of the passes apart.
    *
-   * @throws IllegalArgumentException as {@link #sgemm}, and when epilogue is null or its per-row
-   *     arrays are shorter than its first row plus m
+   * @throws IllegalArgumentException as {@link #sgemm}, and when epilogue is null, its per-row
+   *     arrays are shorter than its first row plus m, or its residual shorter than C's extent
    */
   public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                            float[] a, int aOff, int lda,
@@ -63,6 +63,10 @@ public final class Gemm {
     requirePerRow("mean", epilogue.mean, epilogue.first, m);
     requirePerRow("scale", epilogue.scale, epilogue.first, m);
     requirePerRow("shift", epilogue.shift, epilogue.first, m);
+    if (epilogue.residual != null && m > 0 && n > 0 && cOff + (long) (m - 1) * ldc + n > epilogue.residual.length) {
+      throw new IllegalArgumentException("the epilogue's residual holds " + epilogue.residual.length
+          + " values; it is read at C's indices, up to " + (cOff + (long) (m - 1) * ldc + n - 1));
+    }
     if (m == 0 || n == 0) return;
     if (k == 0) {
       nothingToMultiply(m, n, k, c, cOff, ldc, accumulate);

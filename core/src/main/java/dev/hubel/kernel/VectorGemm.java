@@ -563,14 +563,14 @@ final class VectorGemm implements GemmKernel {
 
   /**
    * {@link #storeTile}, each entry then finished by the epilogue (tile row r being row row0 + r
-   * of C): bias, norm, ReLU, with {@link Epilogue#apply}'s roundings, lanes and tail alike.
+   * of C): bias, norm, residual, ReLU, with {@link Epilogue#apply}'s roundings, lanes and tail alike.
    */
   private static void storeFinished(float[] tile, float[] c, int cBase, int ldc, int rows, int cols,
                                     boolean overwrite, Epilogue e, int row0) {
     FloatVector zero = FloatVector.zero(S);
     for (int r = 0; r < rows; r++) {
       int at = cBase + r * ldc, f = e.first + row0 + r;
-      boolean biased = e.bias != null, normed = e.mean != null;
+      boolean biased = e.bias != null, normed = e.mean != null, residual = e.residual != null;
       float bias = biased ? e.bias[f] : 0f;
       float mean = normed ? e.mean[f] : 0f, scale = normed ? e.scale[f] : 0f, shift = normed ? e.shift[f] : 0f;
       int whole = cols - cols % L;
@@ -579,12 +579,13 @@ final class VectorGemm implements GemmKernel {
         if (!overwrite) v = v.add(FloatVector.fromArray(S, c, at + j));
         if (biased) v = v.add(bias);
         if (normed) v = v.sub(mean).mul(scale).add(shift);
+        if (residual) v = v.add(FloatVector.fromArray(S, e.residual, at + j));
         if (e.relu) v = v.max(zero);
         v.intoArray(c, at + j);
       }
       for (int j = whole; j < cols; j++) {
         float v = overwrite ? tile[r * NR + j] : c[at + j] + tile[r * NR + j];
-        c[at + j] = e.apply(row0 + r, v);
+        c[at + j] = e.apply(row0 + r, at + j, v);
       }
     }
   }

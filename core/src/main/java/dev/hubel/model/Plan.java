@@ -3,6 +3,7 @@ package dev.hubel.model;
 import dev.hubel.kernel.ParamUpdates;
 import dev.hubel.kernel.SoftmaxCrossEntropy;
 import dev.hubel.kernel.WorkerPool;
+import dev.hubel.op.Add;
 import dev.hubel.op.BatchNorm;
 import dev.hubel.op.FusesNorm;
 import dev.hubel.op.FusesRelu;
@@ -35,8 +36,9 @@ public final class Plan {
   private long noiseSeed;
   private long iteration;  // training forward passes so far: with noiseSeed, what random layers draw from
   // Inference passes fold each batch norm into the convolution that alone feeds it (FusesNorm),
-  // and each ReLU into the convolution, batch norm or residual add that alone feeds it (FusesRelu):
-  // the producer writes the later step's output, and the plan skips that step.
+  // a residual add after such a norm into that convolution where it can (fuseResidual), and each
+  // ReLU into the convolution, batch norm or residual add that alone feeds it (FusesRelu): the
+  // producer writes the later step's output, and the plan skips that step.
   private final boolean[] fusedAway;  // the steps an inference pass skips
   private final boolean[] unwritten;  // the outputs an inference pass leaves as they were
   private final List<Runnable> unfuse = new java.util.ArrayList<>(), refuse = new java.util.ArrayList<>();
@@ -100,6 +102,7 @@ public final class Plan {
         unwritten[j] = true;
       }
     }
+    for (int j = 1; j < nodes.size(); j++) fuseResidual(nodes, readers, j);
     for (int j = 1; j < nodes.size(); j++) {  // convolution, batch norm or add -> ReLU
       int r = soleRelu(nodes, readers, j);
       if (r < 0 || fusedAway[r] || fusedAway[j] || !(steps[j] instanceof FusesRelu producer)) continue;
@@ -109,6 +112,38 @@ public final class Plan {
       unfuse.add(() -> producer.fuseRelu(null));
       fusedAway[r] = true;
       unwritten[j] = true;
+    }
+  }
+
+  /**
+   * Convolution -> batch norm (fused, as the add alone reads it) -> add [-> ReLU], where the add's
+   * other input is made earlier than the convolution and written by the pass: the convolution adds
+   * that input as it writes and the plan skips the add (and its ReLU). A residual block's last
+   * convolution, or its projection, comes last of the two branches, so one of them takes it;
+   * the add had been 4% of ResNet-50's inference at batch 8.
+   */
+  private void fuseResidual(List<Node> nodes, int[] readers, int j) {
+    Node add = nodes.get(j);
+    if (!(add.op() instanceof Add) || add.inputs().size() != 2) return;
+    for (int side = 0; side < 2; side++) {
+      int norm = nodes.indexOf(add.inputs().get(side)), other = nodes.indexOf(add.inputs().get(1 - side));
+      if (norm == other || !(nodes.get(norm).op() instanceof BatchNorm) || !fusedAway[norm] || readers[norm] != 1) continue;
+      int conv = nodes.indexOf(nodes.get(norm).inputs().get(0));
+      if (other >= conv || unwritten[other] || !(steps[conv] instanceof FusesNorm producer) || !producer.fusesResidual()) {
+        continue;
+      }
+      int r = soleRelu(nodes, readers, j);
+      Tensor shortcut = tensors[other], target = tensors[r >= 0 ? r : j];
+      Runnable on = () -> producer.fuseResidual(shortcut, target, r >= 0);
+      on.run();
+      refuse.add(on);  // after the norm's own, which it builds on
+      fusedAway[j] = true;
+      unwritten[norm] = true;
+      if (r >= 0) {
+        fusedAway[r] = true;
+        unwritten[j] = true;
+      }
+      return;
     }
   }
 

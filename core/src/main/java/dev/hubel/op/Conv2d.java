@@ -213,6 +213,7 @@ public final class Conv2d implements Op {
     // FusesNorm: the batch norm after this convolution, applied by inference passes; target null when not
     private Param normGamma, normBeta, normMean, normVar;
     private Tensor normTarget;
+    private Tensor residual;  // FusesNorm#fuseResidual: added after the norm; or null
     private boolean normRelu, normed;  // normed: this pass applies it
     private final float[] normA = new float[filters];  // per filter, this pass: gamma * invstd
     private final WorkerPool.Task normTask = this::normPiece;
@@ -288,6 +289,22 @@ public final class Conv2d implements Op {
       this.normVar = var;
       this.normTarget = target;
       this.normRelu = relu;
+      this.residual = null;
+    }
+
+    @Override
+    public boolean fusesResidual() {
+      return winograd == null && !implicitForward;  // every pass then finishes in the product's epilogue
+    }
+
+    @Override
+    public void fuseResidual(Tensor residual, Tensor target, boolean relu) {
+      if (!fusesResidual() || normTarget == null) {
+        throw new IllegalStateException("only a lowered or 1x1 convolution with its norm fused can add a residual");
+      }
+      this.residual = residual;
+      this.normTarget = target;
+      this.normRelu = relu;
     }
 
     /** The norm's output for filter f over len floats from at, in place (BatchNorm's arithmetic, exactly). */
@@ -356,11 +373,13 @@ public final class Conv2d implements Op {
         ldb = p1 - p0;
       }
       // y_ig[f0..f1, p0..p1] = w[f0..f1] . col_ig[:, p0..p1], each tile finished with the bias, then
-      // the ReLU or the norm, as the product stores it (the bits of BatchNorm's and Relu's steps)
+      // the ReLU, or the norm (and a shortcut and ReLU after it), as the product stores it (the bits
+      // of the BatchNorm, Add and Relu steps)
       int yOff = i * ys + f0 * hw + p0;
       boolean norm = normed && !clamp;
       Epilogue finish = ThreadScratch.epilogue().set(f0, b == null ? null : b.value(),
-          norm ? normMean.value() : null, norm ? normA : null, norm ? normBeta.value() : null, clamp || norm && normRelu);
+          norm ? normMean.value() : null, norm ? normA : null, norm ? normBeta.value() : null,
+          norm && residual != null ? residual.value : null, clamp || norm && normRelu);
       Gemm.sgemm(false, false, f1 - f0, p1 - p0, k, w.value(), f0 * k, k, src, srcOff, ldb,
           dst, yOff, hw, false, finish);
     }

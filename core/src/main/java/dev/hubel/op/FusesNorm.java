@@ -18,4 +18,23 @@ public interface FusesNorm {
    * running variance, read afresh by every pass.
    */
   void fuseNorm(Param gamma, Param beta, Param mean, Param var, Tensor target, boolean relu);
+
+  /**
+   * Whether {@link #fuseResidual} may be called: whether every inference pass of this step ends
+   * in one place where the residual can be added as the output is written.
+   */
+  default boolean fusesResidual() {
+    return false;
+  }
+
+  /**
+   * With the norm fused: from now on, inference passes add {@code residual}'s entry at the same
+   * index to the norm's output (a residual block's shortcut, added by the step after the norm),
+   * then take max(0, .) when relu, and write that into {@code target}, so that the plan skips the
+   * add (and its ReLU) too. The arithmetic is the add's, after the norm's, so the bits are those
+   * of the steps apart. {@link #fuseNorm} with a null target stops both.
+   */
+  default void fuseResidual(Tensor residual, Tensor target, boolean relu) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot add a residual as it writes");
+  }
 }

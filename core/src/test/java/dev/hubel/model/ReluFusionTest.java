@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An inference pass writes each ReLU's output from the batch norm or residual add that alone
- * feeds it, and skips the ReLU; what it leaves unwritten is made when someone looks.
+ * feeds it, and skips the ReLU; a residual add after a convolution's norm is done by that
+ * convolution where it can; what it leaves unwritten is made when someone looks.
  */
 class ReluFusionTest {
   private static final WorkerPool POOL = new WorkerPool(2);
@@ -60,9 +61,10 @@ class ReluFusionTest {
     plan.setProfiling(true);
     plan.forward(3, false);
     for (Plan.StepTime t : plan.profile(1)) {  // the steps folded into a convolution, or into their input, did not run
-      if (t.node().equals(sum.name()) || t.node().equals(sharedRelu.name())) assertThat(t.forwardMillis()).isPositive();
+      if (t.node().equals(sharedRelu.name())) assertThat(t.forwardMillis()).isPositive();
+      // the second convolution adds the shortcut after its norm, and takes the ReLU after that
       boolean skipped = t.node().equals(bn.name()) || t.node().equals(bnRelu.name()) || t.node().equals(bn2.name())
-          || t.node().equals(sumRelu.name());
+          || t.node().equals(sum.name()) || t.node().equals(sumRelu.name());
       if (skipped) assertThat(t.forwardMillis()).as("%s, fused away", t.node()).isZero();
     }
     plan.setProfiling(false);
@@ -113,10 +115,52 @@ class ReluFusionTest {
     assertThat(model.params()).anyMatch(p -> p.role() == Role.RUNNING_MEAN);
   }
 
+  /**
+   * A bottleneck's end: a 1x1 convolution, then the main branch's last convolution and norm, and a
+   * projection (convolution, norm) of the block's input, added and clamped. Whichever of the two
+   * convolutions comes second in the plan adds the other branch as it writes, the add and its ReLU
+   * are skipped, and the bits are those of the steps apart. When both are implicit (3x3, 16
+   * filters and more), neither can, and the add runs.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}x{0} convolutions, fused: {1}")
+  @org.junit.jupiter.params.provider.CsvSource({"1, true", "3, false"})
+  void aResidualAddIsFusedIntoTheConvolutionThatComesSecond(int size, boolean fused) {
+    Node x = input(8, 7, 7);
+    Node first = relu(batchNorm(conv2d(x, 8, 1, 1, 1, 0, Fit.EXACT, false)));
+    Node main = batchNorm(conv2d(first, 16, size, size, 1, size / 2, Fit.EXACT, false));
+    Node projection = batchNorm(conv2d(x, 16, size, size, 1, size / 2, Fit.EXACT, false));
+    Node joined = add(main, projection);
+    Node out = relu(joined);
+    Model model = Model.of("bottleneck", out);
+    Random rnd = new Random(size);
+    randomize(model, rnd);
+    Plan plan = model.compile(3, POOL);
+    for (int i = 0; i < 3 * 8 * 49; i++) plan.input()[i] = rnd.nextFloat() - 0.5f;
+    plan.setProfiling(true);
+    plan.forward(3, false);
+    for (Plan.StepTime t : plan.profile(1)) {  // the ReLU is skipped either way: the add takes it when it runs
+      if (t.node().equals(joined.name())) assertThat(t.forwardMillis() == 0).as("the add skipped").isEqualTo(fused);
+      if (t.node().equals(out.name())) assertThat(t.forwardMillis()).as("the ReLU skipped").isZero();
+    }
+    plan.setProfiling(false);
+    float[] written = plan.output().clone();
+    float[] a = plan.activations(main), b = plan.activations(projection);  // made now, unfused
+    int negative = 0;
+    for (int i = 0; i < 3 * 16 * 49; i++) {
+      assertThat(Float.floatToRawIntBits(written[i])).as("at %d", i).isEqualTo(Float.floatToRawIntBits(Math.max(0f, a[i] + b[i])));
+      if (a[i] + b[i] < 0) negative++;
+    }
+    assertThat(negative).as("sums the ReLU zeroes").isPositive();
+    assertThat(plan.activations(joined)).as("the add's own output, made unfused").satisfies(sum -> {
+      for (int i = 0; i < 3 * 16 * 49; i++) assertThat(sum[i]).isEqualTo(a[i] + b[i]);
+    });
+  }
+
   /** A convolution on each of its paths, with a bias and a ReLU after it, or a batch norm and a ReLU. */
   @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
   @org.junit.jupiter.params.provider.CsvSource({
-      "lowered (stride 2), 8, 9, 16, 3, 2, 1, 2",
+      "lowered (stride 2), 8, 9, 12, 3, 2, 1, 2",
+      "implicit over phases (stride 2), 8, 9, 16, 3, 2, 1, 2",
       "implicit, 8, 9, 16, 3, 1, 1, 2",
       "1x1 as a plain product, 8, 9, 16, 1, 1, 0, 2",
       "Winograd (64 channels and more over 128 tiles and more), 128, 6, 130, 3, 1, 1, 32",
