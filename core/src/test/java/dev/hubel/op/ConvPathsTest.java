@@ -68,6 +68,8 @@ class ConvPathsTest {
       "8, 17, 17, 32, 3, 3, 2, 1, 2, 3, implicit",
       "8, 9, 9, 16, 3, 3, 2, 3, 1, 1, implicit",
       "64, 57, 57, 16, 3, 3, 2, 1, 1, 1, implicit",
+      // and, over two images a thread and more, in larger slabs (PHASED_SLAB_FLOATS: one block of all 29 rows)
+      "64, 57, 57, 16, 3, 3, 2, 1, 1, 6, implicit",
       // 1x1 at stride 2 stays lowered: its lowering is the subsampled image
       "64, 14, 14, 32, 1, 1, 2, 0, 1, 2, lowered",
       // too few 4x4 tiles for Winograd (2 images of 2x2): implicit
