@@ -70,6 +70,13 @@ public final class Epilogue {
     return relu ? Math.max(0f, v) : v;
   }
 
+  /** Entry v of row r, its bias already added: the norm, then the ReLU (no residual). */
+  float finishBiased(int row, float v) {
+    int f = first + row;
+    if (mean != null) v = (v - mean[f]) * scale[f] + shift[f];
+    return relu ? Math.max(0f, v) : v;
+  }
+
   /** Applies it in place to C (m x n, rows ldc apart from cOff): for the kernels that finish C first. */
   void applyTo(float[] c, int cOff, int ldc, int m, int n) {
     for (int r = 0; r < m; r++) {

@@ -280,7 +280,7 @@ final class VectorWinograd implements WinogradKernel {
 
   @Override
   public void output(float[] m, int mOff, int ld, int rows, int f0, int t0, int count, int tilesH, int tilesW, float[] y,
-                     int imageStride, int ho, int wo, float[] bias, boolean accumulate, float[] tmp, int tmpOff) {
+                     int imageStride, int ho, int wo, Epilogue finish, boolean accumulate, float[] tmp, int tmpOff) {
     int block = rows * ld, perImage = tilesH * tilesW, plane = ho * wo, out = tmpOff + 24 * L;
     // per tile: where its first output lies (filter 0), and how many rows and columns of it exist
     int[] at = ThreadScratch.ints(2 * count);
@@ -289,8 +289,13 @@ final class VectorWinograd implements WinogradKernel {
       at[j] = t / perImage * imageStride + oy * wo + ox;
       at[count + j] = Math.min(T, ho - oy) * 8 + Math.min(T, wo - ox);
     }
+    Winograd3x3.requireNoResidual(finish);
+    FloatVector zero = FloatVector.zero(S);
     for (int r = 0; r < rows; r++) {
-      float b = bias == null || accumulate ? 0f : bias[f0 + r];
+      float b = finish == null || finish.bias == null ? 0f : finish.bias[finish.first + r];
+      boolean normed = finish != null && finish.mean != null, relu = finish != null && finish.relu;
+      int f = finish == null ? 0 : finish.first + r;
+      float mean = normed ? finish.mean[f] : 0f, scale = normed ? finish.scale[f] : 0f, shift = normed ? finish.shift[f] : 0f;
       int filterPlane = (f0 + r) * plane;
       for (int jg = 0; jg < count; jg += L) {
         // each column of m: 6 values down it, times A^T, into 4 rows of tmp (whole vectors: the
@@ -317,10 +322,24 @@ final class VectorWinograd implements WinogradKernel {
           FloatVector m4 = FloatVector.fromArray(S, tmp, o + 4 * L), m5 = FloatVector.fromArray(S, tmp, o + 5 * L);
           FloatVector s12 = m1.add(m2), d12 = m1.sub(m2), s34 = m3.add(m4), d34 = m3.sub(m4);
           int q = out + row * T * L;
-          m0.add(s12).add(s34).add(b).intoArray(tmp, q);
-          d12.add(d34.mul(2f)).add(b).intoArray(tmp, q + L);
-          s12.add(s34.mul(4f)).add(b).intoArray(tmp, q + 2 * L);
-          d12.add(d34.mul(8f)).add(m5).add(b).intoArray(tmp, q + 3 * L);
+          FloatVector y0 = m0.add(s12).add(s34).add(b), y1 = d12.add(d34.mul(2f)).add(b);
+          FloatVector y2 = s12.add(s34.mul(4f)).add(b), y3 = d12.add(d34.mul(8f)).add(m5).add(b);
+          if (normed) {  // the epilogue after the bias: Epilogue.finishBiased's roundings
+            y0 = y0.sub(mean).mul(scale).add(shift);
+            y1 = y1.sub(mean).mul(scale).add(shift);
+            y2 = y2.sub(mean).mul(scale).add(shift);
+            y3 = y3.sub(mean).mul(scale).add(shift);
+          }
+          if (relu) {
+            y0 = y0.max(zero);
+            y1 = y1.max(zero);
+            y2 = y2.max(zero);
+            y3 = y3.max(zero);
+          }
+          y0.intoArray(tmp, q);
+          y1.intoArray(tmp, q + L);
+          y2.intoArray(tmp, q + 2 * L);
+          y3.intoArray(tmp, q + 3 * L);
         }
         // tiles land 4 columns apart, and rows and images break the runs: lane by lane
         for (int q = 0, lanes = Math.min(L, count - jg); q < lanes; q++) {

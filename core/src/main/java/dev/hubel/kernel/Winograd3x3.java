@@ -236,16 +236,20 @@ public final class Winograd3x3 {
 
   /**
    * y from M for filters f0 .. f0+rows (M's rows) and tiles t0 .. t0+count: {@code m[mOff + (xi*rows + r)*ld + j]}.
-   * y is the batch's output (image i's filter f at {@code i*imageStride + f*ho*wo}); bias may be null.
-   * With accumulate, y += the tiles (a gradient that other consumers add to) and bias is ignored.
-   * tmp: 24 floats from tmpOff.
+   * y is the batch's output (image i's filter f at {@code i*imageStride + f*ho*wo}). finish, or
+   * null, finishes each output as it is written: M's row r takes its row {@code first + r}, so its
+   * bias (0 without one, added all the same, as a pass without the epilogue does), then its norm
+   * and ReLU; a residual it cannot add. With accumulate, y += the tiles (a gradient that other
+   * consumers add to) and finish must be null. tmp: 24 floats from tmpOff.
    */
   public static void transformOutput(float[] m, int mOff, int ld, int rows, int f0, int t0, int count, int tilesH,
-                                     int tilesW, float[] y, int imageStride, int ho, int wo, float[] bias,
+                                     int tilesW, float[] y, int imageStride, int ho, int wo, Epilogue finish,
                                      boolean accumulate, float[] tmp, int tmpOff) {
     int perImage = tilesH * tilesW, block = rows * ld;
+    requireNoResidual(finish);
     for (int r = 0; r < rows; r++) {
-      float b = bias == null || accumulate ? 0f : bias[f0 + r];
+      float b = finish == null || finish.bias == null ? 0f : finish.bias[finish.first + r];
+      Epilogue after = finish == null || finish.mean == null && !finish.relu ? null : finish;  // norm, ReLU
       for (int j = 0; j < count; j++) {
         int t = t0 + j, image = t / perImage, rest = t % perImage;
         int oy = TILE * (rest / tilesW), ox = TILE * (rest % tilesW);
@@ -269,6 +273,12 @@ public final class Winograd3x3 {
           float sum12 = m1 + m2, diff12 = m1 - m2, sum34 = m3 + m4, diff34 = m3 - m4;
           float y0 = m0 + sum12 + sum34 + b, y1 = diff12 + 2 * diff34 + b;
           float y2 = sum12 + 4 * sum34 + b, y3 = diff12 + 8 * diff34 + m5 + b;
+          if (after != null) {  // the bias is in: the rest of the epilogue (its bias step off)
+            y0 = after.finishBiased(r, y0);
+            y1 = after.finishBiased(r, y1);
+            y2 = after.finishBiased(r, y2);
+            y3 = after.finishBiased(r, y3);
+          }
           int q = at + row * wo;
           if (accumulate) {
             y[q] += y0;
@@ -283,6 +293,12 @@ public final class Winograd3x3 {
           }
         }
       }
+    }
+  }
+
+  static void requireNoResidual(Epilogue finish) {
+    if (finish != null && finish.residual != null) {
+      throw new IllegalArgumentException("Winograd's output transform cannot add a residual");
     }
   }
 
@@ -324,9 +340,9 @@ public final class Winograd3x3 {
 
   /** As {@link #transformOutput}, with the fastest kernel this JVM has. */
   public static void output(float[] m, int mOff, int ld, int rows, int f0, int t0, int count, int tilesH, int tilesW,
-                            float[] y, int imageStride, int ho, int wo, float[] bias, boolean accumulate, float[] tmp,
+                            float[] y, int imageStride, int ho, int wo, Epilogue finish, boolean accumulate, float[] tmp,
                             int tmpOff) {
-    Kernels.WINOGRAD.output(m, mOff, ld, rows, f0, t0, count, tilesH, tilesW, y, imageStride, ho, wo, bias, accumulate, tmp,
+    Kernels.WINOGRAD.output(m, mOff, ld, rows, f0, t0, count, tilesH, tilesW, y, imageStride, ho, wo, finish, accumulate, tmp,
         tmpOff);
   }
 }

@@ -21,7 +21,7 @@ interface WinogradKernel {
                       int t0, int count, float[] dm, int dmOff, int ld, float[] tmp, int tmpOff);
 
   void output(float[] m, int mOff, int ld, int rows, int f0, int t0, int count, int tilesH, int tilesW, float[] y,
-              int imageStride, int ho, int wo, float[] bias, boolean accumulate, float[] tmp, int tmpOff);
+              int imageStride, int ho, int wo, Epilogue finish, boolean accumulate, float[] tmp, int tmpOff);
 
   /** The plain loops, for a JVM without the Vector API. */
   final class Plain implements WinogradKernel {
@@ -52,8 +52,8 @@ interface WinogradKernel {
 
     @Override
     public void output(float[] m, int mOff, int ld, int rows, int f0, int t0, int count, int tilesH, int tilesW, float[] y,
-                       int imageStride, int ho, int wo, float[] bias, boolean accumulate, float[] tmp, int tmpOff) {
-      Winograd3x3.transformOutput(m, mOff, ld, rows, f0, t0, count, tilesH, tilesW, y, imageStride, ho, wo, bias, accumulate,
+                       int imageStride, int ho, int wo, Epilogue finish, boolean accumulate, float[] tmp, int tmpOff) {
+      Winograd3x3.transformOutput(m, mOff, ld, rows, f0, t0, count, tilesH, tilesW, y, imageStride, ho, wo, finish, accumulate,
           tmp, tmpOff);
     }
   }

@@ -217,8 +217,6 @@ public final class Conv2d implements Op {
     private Tensor residual;  // FusesNorm#fuseResidual: added after the norm; or null
     private boolean normRelu, normed;  // normed: this pass applies it
     private final float[] normA = new float[filters];  // per filter, this pass: gamma * invstd
-    private final WorkerPool.Task normTask = this::normPiece;
-    private final WorkerPool.Task reluTask = this::reluPiece;
 
     Compiled(Tensor x, Tensor y, Param w, Param b, WorkerPool pool) {
       this.x = x;
@@ -319,14 +317,6 @@ public final class Conv2d implements Op {
       Elementwise.normalize(from, to, at, len, normMean.value()[f], normA[f], normBeta.value()[f], normRelu);
     }
 
-    /** Winograd's output, normalised into the target: planes (image, filter) split over the pieces. */
-    private void normPiece(int piece) {
-      int planes = n * filters;
-      for (int pl = splitStart(piece, pieces, planes); pl < splitStart(piece + 1, pieces, planes); pl++) {
-        normalizeBlock(y.value, normTarget.value, pl * hw, hw, pl % filters);
-      }
-    }
-
     @Override
     public void forward(int n, boolean training) {
       this.n = n;
@@ -337,14 +327,12 @@ public final class Conv2d implements Op {
         float[] g = normGamma.value(), v = normVar.value();
         for (int f = 0; f < filters; f++) normA[f] = g[f] * (float) (1 / Math.sqrt((double) v[f] + BatchNorm.EPS));
       }
-      if (winograd != null && winograd.forward(n)) {
-        // Winograd writes y; the ReLU or the norm the plan skips, as a pass of its own
-        if (normed) {
-          pool.run(pieces, normTask);
-        } else if (clamp) {
-          pool.run(pieces, reluTask);
-        }
-        return;
+      if (winograd != null) {
+        // its output transform applies the bias, then the ReLU or the norm the plan skips, as it writes
+        boolean norm = normed && !clamp;
+        winograd.finishWith(dst, norm ? normMean.value() : null, norm ? normA : null, norm ? normBeta.value() : null,
+            clamp || norm && normRelu);
+        if (winograd.forward(n)) return;
       }
       int base = n * groups * blocks;
       this.filterBlocks = cutsFor(base, fg / 12);
@@ -352,11 +340,6 @@ public final class Conv2d implements Op {
       // so which thread runs one does not matter, and a thread slowed by another process on its
       // core holds up no more than the unit it has.
       pool.run(base * filterBlocks, forwardTask);
-    }
-
-    private void reluPiece(int piece) {
-      int size = n * filters * hw, from = splitStart(piece, pieces, size), to = splitStart(piece + 1, pieces, size);
-      Elementwise.reluForward(y.value, reluOutput.value, from, to);
     }
 
     private void forwardPiece(int u) {

@@ -2,6 +2,7 @@ package dev.hubel.op;
 
 import static dev.hubel.kernel.WorkerPool.splitStart;
 
+import dev.hubel.kernel.Epilogue;
 import dev.hubel.kernel.Gemm;
 import dev.hubel.kernel.ImplicitConv;
 import dev.hubel.kernel.ThreadScratch;
@@ -40,6 +41,9 @@ final class WinogradPass {
   private final int groups, c, h, wIn, filters, cg, fg, ho, wo, pad;
   private final int tilesH, tilesW, tiles;        // 4x4 tiles of y: per column, per row, per image
   private final boolean forced = ConvPathRules.winogradForced();  // hubel.conv=winograd when compiled
+  // The forward pass's destination and epilogue after the bias (finishWith), set before each pass
+  private float[] dst, finishMean, finishScale, finishShift;
+  private boolean finishRelu;
   private final int tilesHDx, tilesWDx, tilesDx;  // the same for dx
   // Made by the first pass that goes this way (a layer that never does, at its batch, holds none):
   private float[] u;                              // per group, the 36 transformed weight blocks
@@ -89,7 +93,26 @@ final class WinogradPass {
     return ConvPathRules.winogradPays(n * tiles, cg, fg, forced);
   }
 
-  /** y = the convolution, if Winograd pays over n images; false (nothing done) if not. */
+  /**
+   * Where the next forward pass writes and how it finishes each output (Epilogue): into dst
+   * (y's values, or the fused norm's or ReLU's output), after the bias the norm (mean, scale,
+   * shift; or nulls), then max(0, .) when relu.
+   */
+  void finishWith(float[] dst, float[] mean, float[] scale, float[] shift, boolean relu) {
+    this.dst = dst;
+    this.finishMean = mean;
+    this.finishScale = scale;
+    this.finishShift = shift;
+    this.finishRelu = relu;
+  }
+
+  /** This thread's epilogue for outputs from filter {@code first} on: the bias, then as {@link #finishWith} said. */
+  private Epilogue finish(int first) {
+    return ThreadScratch.epilogue().set(first, b == null ? null : b.value(), finishMean, finishScale, finishShift,
+        finishRelu);
+  }
+
+  /** The convolution into the destination {@link #finishWith} set, if Winograd pays over n images; false (nothing done) if not. */
   boolean forward(int n) {
     if (!pays(n)) return false;
     this.n = n;
@@ -168,8 +191,8 @@ final class WinogradPass {
     int f0 = splitStart(fb, PHASE_BLOCKS, fg), f1 = splitStart(fb + 1, PHASE_BLOCKS, fg);
     if (f1 == f0) return;
     float[] s = ThreadScratch.floats(Winograd3x3.scratch(total, tilesW));
-    Winograd3x3.output(phaseM, phaseBase(fb, fg, ld), ld, f1 - f0, f0, 0, total, tilesH, tilesW, y.value,
-        filters * ho * wo, ho, wo, b == null ? null : b.value(), false, s, 0);
+    Winograd3x3.output(phaseM, phaseBase(fb, fg, ld), ld, f1 - f0, f0, 0, total, tilesH, tilesW, dst,
+        filters * ho * wo, ho, wo, finish(f0), false, s, 0);
   }
 
   /**
@@ -211,23 +234,24 @@ final class WinogradPass {
   }
 
   private void forwardUnit(int unit) {
-    run(unit, n * tiles, x.value, cg, h, wIn, c * h * wIn, pad, u, fg, y.value, filters * ho * wo, ho, wo,
-        tilesH, tilesW, b == null ? null : b.value(), false);
+    run(unit, n * tiles, x.value, cg, h, wIn, c * h * wIn, pad, u, fg, dst, filters * ho * wo, ho, wo,
+        tilesH, tilesW, true, false);
   }
 
   private void inputGradientUnit(int unit) {
     run(unit, n * tilesDx, y.grad, fg, ho, wo, filters * ho * wo, 2 - pad, uDx, cg, x.grad, c * h * wIn,
-        h, wIn, tilesHDx, tilesWDx, null, true);
+        h, wIn, tilesHDx, tilesWDx, false, true);
   }
 
   /**
    * One unit: a chunk of tiles of the output, one group, one block of its output channels. The
    * input has inC channels per group (group g's from {@code g*inC*inH*inW}), the output outC per
-   * group; uw holds per group the 36 transformed weight blocks (outC x inC).
+   * group; uw holds per group the 36 transformed weight blocks (outC x inC). finished: the
+   * forward pass's epilogue ({@link #finishWith}) on each output; else none.
    */
   private void run(int unit, int totalTiles, float[] in, int inC, int inH, int inW, int inImage, int padIn,
                    float[] uw, int outC, float[] out, int outImage, int outH, int outW, int tH, int tW,
-                   float[] bias, boolean accumulate) {
+                   boolean finished, boolean accumulate) {
     int fb = unit % cuts, rest = unit / cuts;
     int g = rest % groups, chunk = rest / groups;
     int f0 = splitStart(fb, cuts, outC), f1 = splitStart(fb + 1, cuts, outC), rows = f1 - f0;
@@ -243,8 +267,8 @@ final class WinogradPass {
       Gemm.sgemm(false, false, rows, count, inC, uw, uOff + (xi * outC + f0) * inC, inC, s, xi * inC * ld, ld,
           s, vSize + xi * rows * ld, ld, false);
     }
-    Winograd3x3.output(s, vSize, ld, rows, g * outC + f0, t0, count, tH, tW, out, outImage, outH, outW, bias,
-        accumulate, s, tmpOff);
+    Winograd3x3.output(s, vSize, ld, rows, g * outC + f0, t0, count, tH, tW, out, outImage, outH, outW,
+        finished ? finish(g * outC + f0) : null, accumulate, s, tmpOff);
   }
 
   private void weightsPiece(int piece) {

@@ -55,8 +55,8 @@ class Winograd3x3Test {
       for (int xi = 0; xi < P; xi++) {
         Gemm.sgemm(false, false, f, count, c, u, 3 + xi * f * c, c, v, 1 + xi * c * ld, ld, m, 2 + xi * f * ld, ld, false);
       }
-      kernel.output(m, 2, ld, f, 0, t0, count, k.tilesH, k.tilesW, y, f * k.ho * k.wo, k.ho, k.wo, k.bias,
-          accumulate, tmp, 5);
+      kernel.output(m, 2, ld, f, 0, t0, count, k.tilesH, k.tilesW, y, f * k.ho * k.wo, k.ho, k.wo,
+          accumulate ? null : new Epilogue().set(0, k.bias, null, null, null, false), accumulate, tmp, 5);
     }
     for (int i = 0; i < n; i++) {
       for (int o = 0; o < f; o++) {
@@ -68,6 +68,39 @@ class Winograd3x3Test {
                 .isCloseTo(sum, Offset.offset(2e-4 * Math.max(1, Math.abs(sum)) + 2e-4 * Math.sqrt(c)));
           }
         }
+      }
+    }
+  }
+
+  /**
+   * The output transform with an epilogue (bias, then a norm, then the ReLU, from a row offset)
+   * gives the bits of the transform with the bias alone followed by those steps apart, on both
+   * kernels, tiles hanging over the output included.
+   */
+  @ParameterizedTest(name = "{0} filters of {1}x{2}, norm {3}, relu {4}")
+  @CsvSource({"5, 7, 9, true, true", "17, 13, 13, true, false", "3, 4, 5, false, true"})
+  void outputEpilogueIsTheStepsApart(int f, int ho, int wo, boolean norm, boolean relu) {
+    java.util.Random random = new java.util.Random(f * 31L + ho);
+    int tilesH = (ho + 3) / 4, tilesW = (wo + 3) / 4, count = 2 * tilesH * tilesW, ld = Winograd3x3.padded(count);
+    float[] m = new float[P * f * ld], bias = new float[f + 2], mean = new float[f + 2], scale = new float[f + 2],
+        shift = new float[f + 2];
+    for (float[] a : new float[][] {m, bias, mean, scale, shift}) {
+      for (int i = 0; i < a.length; i++) a[i] = random.nextFloat() * 2 - 1;
+    }
+    for (WinogradKernel kernel : KERNELS) {
+      float[] plain = new float[2 * f * ho * wo], finished = new float[2 * f * ho * wo];
+      float[] tmp = new float[Winograd3x3.scratch(count, tilesW)];
+      kernel.output(m, 0, ld, f, 0, 0, count, tilesH, tilesW, plain, f * ho * wo, ho, wo,
+          new Epilogue().set(2, bias, null, null, null, false), false, tmp, 0);
+      kernel.output(m, 0, ld, f, 0, 0, count, tilesH, tilesW, finished, f * ho * wo, ho, wo,
+          new Epilogue().set(2, bias, norm ? mean : null, norm ? scale : null, norm ? shift : null, relu), false, tmp, 0);
+      for (int i = 0; i < plain.length; i++) {
+        int row = 2 + i / (ho * wo) % f;
+        float v = plain[i];
+        if (norm) v = (v - mean[row]) * scale[row] + shift[row];
+        if (relu) v = Math.max(0f, v);
+        assertThat(Float.floatToRawIntBits(finished[i])).as("%s at %d", kernel.getClass().getSimpleName(), i)
+            .isEqualTo(Float.floatToRawIntBits(v));
       }
     }
   }
