@@ -24,13 +24,7 @@ public final class Gemm {
                            float[] a, int aOff, int lda,
                            float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc, boolean accumulate) {
-    requireNonNegative("m", m);
-    requireNonNegative("n", n);
-    requireNonNegative("k", k);
-    // A is stored k x m when transposed, m x k otherwise; likewise B is n x k or k x n.
-    requireMatrix("a", a, aOff, "lda", lda, transA ? k : m, transA ? m : k);
-    requireMatrix("b", b, bOff, "ldb", ldb, transB ? n : k, transB ? k : n);
-    requireMatrix("c", c, cOff, "ldc", ldc, m, n);
+    requireProduct(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     if (nothingToMultiply(m, n, k, c, cOff, ldc, accumulate)) return;
     Kernels.GEMM.multiply(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
         c, cOff, ldc, accumulate);
@@ -53,12 +47,7 @@ public final class Gemm {
       sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
       return;
     }
-    requireNonNegative("m", m);
-    requireNonNegative("n", n);
-    requireNonNegative("k", k);
-    requireMatrix("a", a, aOff, "lda", lda, transA ? k : m, transA ? m : k);
-    requireMatrix("b", b, bOff, "ldb", ldb, transB ? n : k, transB ? k : n);
-    requireMatrix("c", c, cOff, "ldc", ldc, m, n);
+    requireProduct(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     requirePerRow("bias", epilogue.bias, epilogue.first, m);
     requirePerRow("mean", epilogue.mean, epilogue.first, m);
     requirePerRow("scale", epilogue.scale, epilogue.first, m);
@@ -74,6 +63,19 @@ public final class Gemm {
       return;
     }
     Kernels.GEMM.multiply(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, epilogue);
+  }
+
+  /** The checks of {@link #sgemm}'s sizes and matrices, in O(1), before any memory is touched. */
+  private static void requireProduct(boolean transA, boolean transB, int m, int n, int k,
+                                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                     float[] c, int cOff, int ldc) {
+    requireNonNegative("m", m);
+    requireNonNegative("n", n);
+    requireNonNegative("k", k);
+    // A is stored k x m when transposed, m x k otherwise; likewise B is n x k or k x n.
+    requireMatrix("a", a, aOff, "lda", lda, transA ? k : m, transA ? m : k);
+    requireMatrix("b", b, bOff, "ldb", ldb, transB ? n : k, transB ? k : n);
+    requireMatrix("c", c, cOff, "ldc", ldc, m, n);
   }
 
   private static void requirePerRow(String name, float[] values, int first, int rows) {

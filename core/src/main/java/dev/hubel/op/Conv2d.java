@@ -34,8 +34,11 @@ import java.util.List;
  * y_g = w_g . col_g + b_g. A 1x1 filter at stride 1 without padding needs no lowering: the image
  * already is col. Other stride-1 convolutions with a moderate number of filters on small images
  * are implicit GEMMs ({@link ImplicitConv}): the product reads shifted slices of the zero-padded
- * image instead of a lowered copy. Deep 3x3 convolutions at stride 1 over enough of a batch run
- * by Winograd's F(4x4, 3x3) ({@link WinogradPass}), forward and backward.
+ * image instead of a lowered copy; strided ones (but 1x1) run forward the same way over the
+ * padded image's phases, and backward lowered. Deep 3x3 convolutions at stride 1 over enough of a
+ * batch run by Winograd's F(4x4, 3x3) ({@link WinogradPass}), forward and backward. In inference
+ * the bias, a fused batch norm, a residual block's shortcut and a fused ReLU are applied as the
+ * output is written ({@link dev.hubel.kernel.Epilogue}).
  * Which shapes take which path, and the measurements behind it: {@link ConvPathRules}.
  */
 public final class Conv2d implements Op {
@@ -168,6 +171,7 @@ public final class Conv2d implements Op {
   private final class Compiled implements Step, FusesRelu, FusesNorm {
     /** Floats of lowered columns per forward block: about half of a core's L2. */
     private static final int COLUMN_BLOCK_FLOATS = 1 << 17;
+    /** Floats of a strided layer's slab of phases when the batch gives every thread two images (see the constructor). */
     private static final int PHASED_SLAB_FLOATS = 1 << 19;
     private static final int MIN_BLOCK_POSITIONS = 128;
 
