@@ -35,7 +35,7 @@ public final class ImplicitConv {
 
   /** The floats one padded plane of {@code rows} rows takes, slack included. */
   public static int planeSize(int rows, int wp, int fw) {
-    return rows * wp + fw - 1;
+    return phasePlaneSize(rows, wp, fw, 1);
   }
 
   /** Row starts for row (c, ky, kx) = c*Fh*Fw + ky*Fw + kx of the lowering: {@code c*plane + ky*Wp + kx}. */

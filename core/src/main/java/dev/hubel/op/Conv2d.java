@@ -243,7 +243,7 @@ public final class Conv2d implements Op {
       // it may span more rows: as many as fill the same cache, and at least `target` columns.
       // (A 56x56x64 image is cut in two blocks of rows: ConvPathsTest has that case.)
       // Strided, over a batch that gives every thread two images or more, slabs of phases four
-      // times as large ran faster: ResNet-50's 3x3 stride-2 layers at batch 8 1.12-1.21x, the rest
+      // times as large ran faster: two of ResNet-50's 3x3 stride-2 layers at batch 8 1.12-1.16x, the rest
       // even (ModelLayerSpeed, 2026-12-03). With fewer images the threads split an image's filters
       // and each pads its own slab, so smaller blocks that give every thread its own rows won
       // (at batch 1 the larger slab ran ResNet-50's first 3x3 stride-2 layer at 0.73x).

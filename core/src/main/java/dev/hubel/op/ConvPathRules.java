@@ -1,5 +1,7 @@
 package dev.hubel.op;
 
+import dev.hubel.kernel.ImplicitConv;
+
 /**
  * Which way {@link Conv2d} computes a convolution, by shape: lowered (im2col + GEMM), implicit
  * GEMM ({@link dev.hubel.kernel.ImplicitConv}) or Winograd ({@link dev.hubel.kernel.Winograd3x3}).
@@ -108,13 +110,20 @@ final class ConvPathRules {
    * fg filters of fh x fw, padded (pad, padW), wo output columns.
    */
   static boolean implicit(int cg, int h, int w, int fg, int fh, int fw, int stride, int pad, int padW, int wo) {
-    int wp = w + 2 * padW;
     boolean possible = stride == 1 && pad <= fh - 1 && padW <= fw - 1;
     String forced = forced();
     if (!forced.isEmpty()) return possible && forced.equals("implicit");
-    return possible && cg * fh * fw >= IMPLICIT_MIN_DEPTH
-        && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS && wp - wo <= IMPLICIT_MAX_WASTE * wo
-        && (long) cg * (h + 2 * pad) * wp <= IMPLICIT_MAX_IMAGE_FLOATS;
+    return possible && withinImplicitBounds(cg, h, w, fg, fh, fw, pad, padW, w + 2 * padW, wo);
+  }
+
+  /**
+   * The measured bounds above, for a grid gridW columns wide (Wp at stride 1, ceil(Wp / s) over
+   * phases) of which wo are kept.
+   */
+  private static boolean withinImplicitBounds(int cg, int h, int w, int fg, int fh, int fw, int pad, int padW,
+                                              int gridW, int wo) {
+    return cg * fh * fw >= IMPLICIT_MIN_DEPTH && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS
+        && gridW - wo <= IMPLICIT_MAX_WASTE * wo && (long) cg * (h + 2 * pad) * (w + 2 * padW) <= IMPLICIT_MAX_IMAGE_FLOATS;
   }
 
   /**
@@ -128,12 +137,11 @@ final class ConvPathRules {
    * would copy, and they came out even (0.92-1.10x).
    */
   static boolean phased(int cg, int h, int w, int fg, int fh, int fw, int stride, int pad, int padW, int wo) {
-    int wq = (w + 2 * padW + stride - 1) / stride;
     boolean possible = stride > 1 && fh * fw > 1;
     String forced = forced();
     if (!forced.isEmpty()) return possible && forced.equals("implicit");
-    return possible && cg * fh * fw >= IMPLICIT_MIN_DEPTH && fg >= IMPLICIT_MIN_FILTERS
-        && wq - wo <= IMPLICIT_MAX_WASTE * wo && (long) cg * (h + 2 * pad) * (w + 2 * padW) <= IMPLICIT_MAX_IMAGE_FLOATS;
+    return possible && withinImplicitBounds(cg, h, w, fg, fh, fw, pad, padW,
+        ImplicitConv.phaseWidth(w + 2 * padW, stride), wo);
   }
 
   /** Whether a convolution may run by Winograd F(4x4, 3x3) (then also {@link #winogradPays}). */
