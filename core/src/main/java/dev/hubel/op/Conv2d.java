@@ -174,6 +174,8 @@ public final class Conv2d implements Op {
     /** Floats of a strided layer's slab of phases when the batch gives every thread two images (see the constructor). */
     private static final int PHASED_SLAB_FLOATS = 1 << 19;
     private static final int MIN_BLOCK_POSITIONS = 128;
+    /** Columns of the widest register tile (a 64-wide strip of 512-bit vectors). */
+    private static final int VECTOR_STRIP = 64;
 
     private final Tensor x, y;
     private final Param w, b;  // b: null without bias
@@ -238,7 +240,7 @@ public final class Conv2d implements Op {
       this.dwTransposed = implicit || fg >= 32;
       this.winograd = ConvPathRules.winograd(cg, fg, fh, fw, stride, pad, padW)
           ? new WinogradPass(x, y, w, b, pool, groups, pad) : null;
-      int target = Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / 64 * 64);
+      int target = blockTarget();
       // An implicit block's slab of padded rows is Fh*Fw times smaller than the lowered block, so
       // it may span more rows: as many as fill the same cache, and at least `target` columns.
       // (A 56x56x64 image is cut in two blocks of rows: ConvPathsTest has that case.)
@@ -251,8 +253,14 @@ public final class Conv2d implements Op {
       int rowsPerBlock = Math.max((target + wq - 1) / wq,
           slabFloats / (cg * phasesPerChannel * wq) - (fh - 1) / stride);
       this.blockRows = ho <= rowsPerBlock + rowsPerBlock / 2 ? ho : rowsPerBlock;
-      this.block = hw <= target + target / 2 ? hw : target;
-      this.blocks = implicitForward ? (ho + blockRows - 1) / blockRows : (hw + block - 1) / block;
+      int images = x.value.length / in.size();
+      this.block = hw <= target + target / 2 || wholeImageProduct(images) ? hw : target;
+      // The last block takes the positions after it when they are fewer than one register strip
+      // (a product that narrow runs only the edge tile, yet makes a whole pass over the weights);
+      // the lowered path's column buffer holds one block, so it keeps the short block.
+      int last = hw % block;
+      boolean absorb = !lowered && last > 0 && last < VECTOR_STRIP && hw > block;
+      this.blocks = implicitForward ? (ho + blockRows - 1) / blockRows : absorb ? hw / block : (hw + block - 1) / block;
       this.slabPlane = ImplicitConv.phasePlaneSize(ImplicitConv.phaseRows(blockRows, fh, stride), wq, fw, stride);
       this.slabChannel = phasesPerChannel * slabPlane;
       this.slabRows = implicitForward ? ImplicitConv.rowStarts(cg, fh, fw, stride, slabPlane, wq) : null;
@@ -274,6 +282,24 @@ public final class Conv2d implements Op {
       this.wT = implicit ? null : new float[w.size()];
       this.wFlip = implicit ? new float[w.size()] : null;
       this.db = new float[pieces][b == null ? 0 : b.size()];
+    }
+
+    /**
+     * Whether a 1x1 layer's forward unit multiplies a whole image rather than a block of its
+     * positions: when the batch gives every thread two images or more (the images alone then
+     * share the work out) and the image is at most twice the block. Each block of positions is a
+     * pass over all the layer's weights, and an image of 196 positions cut 128 + 68 made two:
+     * whole, ResNet-50's six 1x1 layers on 14x14x1024 ran 1.17-1.27x faster at batch 4 and 8
+     * (ModelLayerSpeed, 2026-12-03). At batch 1 the threads then split the filters instead, and
+     * that lost 3-7%: there the blocks stay.
+     */
+    private boolean wholeImageProduct(int images) {
+      return !lowered && images >= 2 * pieces && hw <= 2 * blockTarget();
+    }
+
+    /** Positions per forward block: as many lowered columns as fill {@link #COLUMN_BLOCK_FLOATS}, in whole strips. */
+    private int blockTarget() {
+      return Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / VECTOR_STRIP * VECTOR_STRIP);
     }
 
     /** Where channel group g of image i starts in x (and in x.grad). */
@@ -352,7 +378,7 @@ public final class Conv2d implements Op {
       int blk = rest % blocks;
       rest /= blocks;
       int g = rest % groups, i = rest / groups;
-      int p0 = blk * block, p1 = Math.min(hw, p0 + block);
+      int p0 = blk * block, p1 = blk == blocks - 1 ? hw : p0 + block;
       int f0 = g * fg + splitStart(fb, filterBlocks, fg), f1 = g * fg + splitStart(fb + 1, filterBlocks, fg);
       if (implicitForward) {
         forwardImplicit(i, g, blk, f0, f1);

@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 
 /**
  * Times {@link Gemm#sgemm} (no transposes) on the calling thread for a few product shapes, in
- * GFLOP/s, median of 7 rounds after 2 of warm-up. Not a test: run by hand, pinned to a core, e.g.
+ * GFLOP/s, median of 7 rounds after a second of warm-up. Not a test: run by hand, pinned to a core, e.g.
  * <pre>
  *   taskset -c 1 java --add-modules=jdk.incubator.vector \
  *     -cp core/target/classes:core/target/test-classes dev.hubel.kernel.GemmShapeSpeed [m,n,k ...]
@@ -30,10 +30,15 @@ public final class GemmShapeSpeed {
       float[] a = random(m * k), b = random(k * n), c = new float[m * n];
       int calls = (int) Math.max(2, 1e9 / (2.0 * m * n * k));
       double[] rates = new double[7];
-      for (int round = -2; round < rates.length; round++) {
+      // a second of warm-up first: C2 compiles the tile loops for this shape's edges only after
+      // thousands of tiles, and a round of 1 GFLOP is a few milliseconds
+      for (long until = System.nanoTime() + 1_000_000_000L; System.nanoTime() < until; ) {
+        Gemm.sgemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
+      }
+      for (int round = 0; round < rates.length; round++) {
         long start = System.nanoTime();
         for (int i = 0; i < calls; i++) Gemm.sgemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
-        if (round >= 0) rates[round] = 2.0 * m * n * k * calls / (System.nanoTime() - start);
+        rates[round] = 2.0 * m * n * k * calls / (System.nanoTime() - start);
       }
       Arrays.sort(rates);
       System.out.printf(Locale.ROOT, "%5d x %5d x %5d  %6.1f GFLOP/s (KC %d)%n", m, n, k, rates[3], VectorGemm.KC);

@@ -46,6 +46,11 @@ class ConvPathsTest {
       "64, 24, 24, 33, 3, 3, 1, 1, 1, 1, implicit",
       "64, 24, 24, 33, 3, 3, 1, 1, 1, 3, implicit",
       "7, 1, 1, 257, 1, 1, 1, 0, 1, 3, gemm",
+      // 1x1 on 14x14 with 1024 channels: a whole image per unit where the batch gives every thread two
+      // images (1 and 2 threads here), blocks of 128 + 68 positions where it does not (3 threads)
+      "1024, 14, 14, 16, 1, 1, 1, 0, 1, 4, gemm",
+      // 1x1 on 28x28 with 512 channels: blocks of 256 positions, the last taking the 16 after it
+      "512, 28, 28, 16, 1, 1, 1, 0, 1, 1, gemm",
       // 32 filters per group and up sum dw transposed: groups must land in their own blocks
       "8, 9, 9, 64, 3, 3, 1, 1, 2, 2, implicit",
       "6, 5, 5, 96, 1, 1, 1, 0, 3, 3, gemm",
