@@ -328,6 +328,16 @@ public final class Conv2d implements Op {
     }
 
     @Override
+    public void setWeightsFrozen(boolean frozen) {
+      if (winograd != null) winograd.setWeightsFrozen(frozen);
+    }
+
+    @Override
+    public void weightsChanged() {
+      if (winograd != null) winograd.weightsChanged();
+    }
+
+    @Override
     public boolean fusesResidual() {
       return winograd == null && !implicitForward;  // every pass then finishes in the product's epilogue
     }

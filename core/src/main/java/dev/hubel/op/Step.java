@@ -18,4 +18,14 @@ public interface Step {
    * give the same masks on any number of threads, and a resumed run repeats them exactly.
    */
   default void reseed(long seed) {}
+
+  /**
+   * Whether the weights stay as they are from now on ({@code Plan.freezeWeights}): a step that
+   * keeps a form derived from them (a Winograd layer's transformed weights) may then make it once,
+   * instead of checking on every pass that the weights are still those it was made from.
+   */
+  default void setWeightsFrozen(boolean frozen) {}
+
+  /** The weights were changed in place: whatever was derived from them must be made again. */
+  default void weightsChanged() {}
 }

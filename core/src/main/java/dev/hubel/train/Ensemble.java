@@ -98,7 +98,7 @@ public final class Ensemble {
     List<Evaluation> each = new ArrayList<>();
     String[] names = names(data, k);
     for (Model m : members) {
-      Plan plan = m.compile(Math.min(batch, n));
+      Plan plan = m.compile(Math.min(batch, n)).freezeWeights();  // inference only, the weights fixed
       long[][] confusion = new long[k][k];
       long top5 = 0;
       double lossSum = 0;

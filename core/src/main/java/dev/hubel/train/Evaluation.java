@@ -40,7 +40,8 @@ public final class Evaluation {
     Trainer.requireFits(model, data);
     if (batch < 1) throw new IllegalArgumentException("batch size must be at least 1, received " + batch);
     int n = examples == null ? data.size() : examples.length;
-    Plan plan = model.compile(Math.max(1, Math.min(batch, n)));
+    // its own plan, which only runs inference over data, while nothing changes the weights
+    Plan plan = model.compile(Math.max(1, Math.min(batch, n))).freezeWeights();
     try (BatchLoader loader = new BatchLoader(data, examples, plan.batch()).normalize(model.normalization())) {
       return run(plan, loader, data.classNames());
     }

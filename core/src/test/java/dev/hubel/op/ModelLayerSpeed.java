@@ -25,10 +25,13 @@ import java.util.SplittableRandom;
  *   java --add-modules=jdk.incubator.vector -cp core/target/classes:core/target/test-classes \
  *     dev.hubel.op.ModelLayerSpeed resnet50 8 224 hubel.conv=lowered ""
  * </pre>
- * A setting is a comma-separated list of property=value ({@code ""}: none, so the rules);
+ * A setting is a comma-separated list of property=value ({@code ""}: none, so the rules), and
+ * {@code frozen} for a plan whose weights are frozen ({@code Plan.freezeWeights});
  * {@code -Dthreads} sets the pool (2 by default), {@code -Drounds} the rounds (9).
  */
 public final class ModelLayerSpeed {
+  /** An entry of a setting that is no property: that plan's weights are frozen (Plan.freezeWeights). */
+  private static final String FROZEN = "frozen";
 
   public static void main(String[] args) {
     String name = args[0];
@@ -41,6 +44,7 @@ public final class ModelLayerSpeed {
       for (String property : properties(settings[v])) System.setProperty(property.split("=")[0], property.split("=")[1]);
       plans[v] = model.compile(batch, pool);
       for (String property : properties(settings[v])) System.clearProperty(property.split("=")[0]);
+      if (Arrays.asList(settings[v].split(",")).contains(FROZEN)) plans[v].freezeWeights();
       SplittableRandom random = new SplittableRandom(7);
       float[] in = plans[v].input();
       for (int i = 0; i < in.length; i++) in[i] = (float) random.nextDouble(-1, 1);
@@ -87,7 +91,7 @@ public final class ModelLayerSpeed {
   }
 
   private static String[] properties(String setting) {
-    return setting.isEmpty() ? new String[0] : setting.split(",");
+    return Arrays.stream(setting.split(",")).filter(p -> p.contains("=")).toArray(String[]::new);
   }
 
   /** Inference passes for at least {@code ms} milliseconds (3 at least); returns how many. */
