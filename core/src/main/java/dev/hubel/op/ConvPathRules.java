@@ -87,7 +87,7 @@ final class ConvPathRules {
   /**
    * Fewest tiles in a batch for Winograd: each product has a column per tile, and with few it is
    * too narrow (ResNet-50's 512 at 7x7, 4 tiles at batch 1, ran 0.15-0.3x the implicit GEMM on 2
-   * threads). Up to 64 tiles the forward pass runs in phases (WinogradPass#forwardInPhases). The
+   * threads). Below 256 tiles the forward pass runs in phases (WinogradPass#forwardInPhases). The
    * bound was 16 after layers timed alone (ConvLayerSpeed, 2026-12-03) had Winograd ahead at 16
    * tiles; timed inside their models (ModelLayerSpeed, 2 threads, both paths in one JVM in
    * alternating rounds, 2026-12-03 evening, after k blocks of 128 had sped the implicit GEMM up),

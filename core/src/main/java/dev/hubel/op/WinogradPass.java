@@ -21,8 +21,8 @@ import java.util.Arrays;
  * <p>Forward and dx: work is cut into units of (chunk of {@value #CHUNK} tiles, group, block of
  * output channels), each transforming its own input and carrying its products in thread scratch.
  * Tiles are numbered over the whole batch, so a chunk may span images; output-channel blocks are
- * cut only when there are too few chunks to go round, except that a forward pass over one chunk or
- * less runs in phases over the whole of it ({@link #forwardInPhases}). dw runs in three phases over buffers of the
+ * cut only when there are too few chunks to go round, except that a forward pass over fewer than
+ * four chunks runs in phases over all its tiles ({@link #forwardInPhases}). dw runs in three phases over buffers of the
  * whole batch: the input and the output gradient transformed, chunk by chunk; then one product
  * dU[xi] = dM[xi] . V[xi]^T per position and group, each summing over every tile at once; then
  * dw += G^T dU G, by filters. Every value is computed the same way whatever the cut, so results
@@ -32,6 +32,17 @@ final class WinogradPass {
   /** Tiles per unit: one 64-wide register strip of the products' columns. */
   private static final int CHUNK = 64;
   private static final int P = Winograd3x3.POSITIONS;
+  /**
+   * Below this many tiles in the batch (four chunks) the forward pass runs in phases
+   * ({@link #forwardInPhases}). Timed inside ResNet-50 (ModelLayerSpeed, frozen weights, 2
+   * threads, 2026-12-03): its 256 at 14x14 at batch 8 (128 tiles, two chunks, whose filters the
+   * chunked pass cut in two, each cut transforming its chunk's input again) 1.12-1.16x in phases;
+   * its 64 at 56x56 at batch 1 (196 tiles: chunks of 64, 64, 64 and 4, which leave one thread
+   * idle for most of a chunk) 1.10x. At four whole chunks and more the chunked pass won: AlexNet's
+   * 13x13 layers at batch 16 (256 tiles) 1.11-1.23x, ResNet-50's 28x28 at 8 (392) 1.11-1.16x. A
+   * count of tiles, not of threads, so that results are the same on any number of threads.
+   */
+  private static final int PHASE_MAX_TILES = 4 * CHUNK;
   /** Blocks of channels and of filters in {@link #forwardInPhases}. */
   private static final int PHASE_BLOCKS = 2;
 
@@ -50,7 +61,7 @@ final class WinogradPass {
   private float[] uFrom;                          // the weights u was made from: an unchanged model skips the transform
   private float[] uDx, wFlip;                     // dx's: made by the first backward pass (the weights flipped, transposed)
   private float[] vAll, dmAll, du;                // dw's phases, made by the first backward pass
-  private float[] phaseV, phaseM;                 // a forward pass over one chunk: made by the first
+  private float[] phaseV, phaseM;                 // a forward pass in phases: made by the first
   private final WorkerPool.Task forwardTask = this::forwardUnit;
   private final WorkerPool.Task dxTask = this::inputGradientUnit;
   private final WorkerPool.Task dwTransformTask = this::weightGradientTransformUnit;
@@ -142,7 +153,7 @@ final class WinogradPass {
       uValid = true;
     }
     int chunks = (n * tiles + CHUNK - 1) / CHUNK;
-    if (chunks == 1 && groups == 1) {
+    if (n * tiles < PHASE_MAX_TILES && groups == 1) {
       forwardInPhases();
       return true;
     }
@@ -152,8 +163,8 @@ final class WinogradPass {
   }
 
   /**
-   * The forward pass over one chunk of tiles or less (a batch of one image, mostly), in three
-   * phases so that every thread has work without transforming the input twice: V in
+   * The forward pass over fewer than {@link #PHASE_MAX_TILES} tiles (a batch of one image,
+   * mostly), in three phases so that every thread has work without transforming the input twice: V in
    * {@value #PHASE_BLOCKS} blocks of channels; the 36 products in blocks of filters, each summing
    * over the blocks of channels in order; y in the same blocks of filters. (One unit per chunk,
    * its filters cut among the threads, had each cut transform the whole input again: 0.8-0.9x the

@@ -84,14 +84,16 @@ class ConvPathsTest {
       "64, 56, 56, 24, 3, 3, 1, 1, 1, 2, implicit",
       // 3x3 at stride 1, 64 to 512 channels and filters per group, 32 tiles and up: Winograd F(4x4, 3x3),
       // forward and backward (Winograd3x3Test covers the kernels on small odd shapes and every padding):
-      // one chunk of tiles or less (the forward pass in phases: two images of 5x5 tiles, three of 4x4
-      // with pad 2), and more: tiles that hang over the output, chunks spanning images and ending short, groups
+      // under 256 tiles (the forward pass in phases: two images of 5x5 tiles, three of 4x4 with pad 2,
+      // then 150 and 128 tiles in several images), and more, in chunks of 64 tiles (275 tiles of 11
+      // images: chunks spanning images, the last short); tiles that hang over the output; groups
       "150, 19, 19, 130, 3, 3, 1, 1, 1, 2, winograd",
       // 25 tiles are too few (WINOGRAD_MIN_TILES): implicit
       "150, 19, 19, 130, 3, 3, 1, 1, 1, 1, implicit",
       "64, 13, 11, 65, 3, 3, 1, 2, 1, 3, winograd",
       "150, 19, 19, 130, 3, 3, 1, 1, 1, 6, winograd",
       "64, 17, 17, 64, 3, 3, 1, 1, 1, 6, winograd",
+      "64, 17, 17, 64, 3, 3, 1, 1, 1, 11, winograd",
       "128, 6, 6, 130, 3, 3, 1, 1, 1, 32, winograd",
       "256, 6, 6, 258, 3, 3, 1, 1, 2, 32, winograd",
       "64, 13, 11, 65, 3, 3, 1, 2, 1, 8, winograd",
