@@ -48,7 +48,7 @@ public final class ChannelNorm {
    */
   public static void backward(float[] x, float[] dy, float[] dx, int n, int channels, int plane, int ch,
                               float mean, float invstd, float gamma, boolean batchStatistics,
-                              float[] dgamma, float[] dbeta) {
+                              float[] dgamma, float[] dbeta, boolean accumulate) {
     int stride = channels * plane;
     double sumDy = 0, sumDyXhat = 0;
     for (int i = 0; i < n; i++) {
@@ -65,9 +65,16 @@ public final class ChannelNorm {
     float meanDyXhat = batchStatistics ? (float) (sumDyXhat / count) : 0f;
     for (int i = 0; i < n; i++) {
       int base = i * stride + ch * plane;
-      for (int j = 0; j < plane; j++) {
-        float xhat = (x[base + j] - mean) * invstd;
-        dx[base + j] += a * (dy[base + j] - meanDy - xhat * meanDyXhat);
+      if (accumulate) {
+        for (int j = 0; j < plane; j++) {
+          float xhat = (x[base + j] - mean) * invstd;
+          dx[base + j] += a * (dy[base + j] - meanDy - xhat * meanDyXhat);
+        }
+      } else {
+        for (int j = 0; j < plane; j++) {
+          float xhat = (x[base + j] - mean) * invstd;
+          dx[base + j] = a * (dy[base + j] - meanDy - xhat * meanDyXhat);
+        }
       }
     }
   }

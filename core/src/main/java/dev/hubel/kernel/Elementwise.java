@@ -11,7 +11,12 @@ public final class Elementwise {
 
   /** dx += dy where y > 0 (the subgradient at 0 is 0, as in PyTorch). */
   public static void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
-    Kernels.ELEMENTWISE.reluBackward(y, dy, dx, from, to);
+    Kernels.ELEMENTWISE.reluBackward(y, dy, dx, from, to, true);
+  }
+
+  /** dx = dy where y > 0, else 0: {@link #reluBackward} into a gradient nothing else has written yet. */
+  public static void reluBackwardInto(float[] y, float[] dy, float[] dx, int from, int to) {
+    Kernels.ELEMENTWISE.reluBackward(y, dy, dx, from, to, false);
   }
 
   /** y[i, j] += bias[i] for a block of rows of length {@code len} (one row per channel). */

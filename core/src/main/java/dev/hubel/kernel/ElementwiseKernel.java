@@ -8,8 +8,8 @@ package dev.hubel.kernel;
  */
 interface ElementwiseKernel {
 
-  /** dx[i] += y[i] > 0 ? dy[i] : 0 for i in [from, to). */
-  void reluBackward(float[] y, float[] dy, float[] dx, int from, int to);
+  /** dx[i] += y[i] > 0 ? dy[i] : 0 for i in [from, to); or, not accumulating, dx[i] = that. */
+  void reluBackward(float[] y, float[] dy, float[] dx, int from, int to, boolean accumulate);
 
   /**
    * y[i] = (x[i] - mean) * a + beta for i in [from, from + len), then max(0, y[i]) when relu: batch
@@ -33,8 +33,12 @@ interface ElementwiseKernel {
   /** The plain Java loops, for a JVM without the Vector API. */
   final class Plain implements ElementwiseKernel {
     @Override
-    public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
-      for (int i = from; i < to; i++) dx[i] += y[i] > 0f ? dy[i] : 0f;
+    public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to, boolean accumulate) {
+      if (accumulate) {
+        for (int i = from; i < to; i++) dx[i] += y[i] > 0f ? dy[i] : 0f;
+      } else {
+        for (int i = from; i < to; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+      }
     }
 
     @Override

@@ -107,12 +107,21 @@ final class VectorElementwise implements ElementwiseKernel {
   }
 
   @Override
-  public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to) {
+  public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to, boolean accumulate) {
     int i = from;
+    if (accumulate) {
+      for (int end = from + S.loopBound(to - from); i < end; i += S.length()) {
+        VectorMask<Float> live = FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f);
+        FloatVector.fromArray(S, dx, i).add(FloatVector.fromArray(S, dy, i), live).intoArray(dx, i);
+      }
+      for (; i < to; i++) dx[i] += y[i] > 0f ? dy[i] : 0f;
+      return;
+    }
+    FloatVector zero = FloatVector.zero(S);
     for (int end = from + S.loopBound(to - from); i < end; i += S.length()) {
       VectorMask<Float> live = FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f);
-      FloatVector.fromArray(S, dx, i).add(FloatVector.fromArray(S, dy, i), live).intoArray(dx, i);
+      zero.blend(FloatVector.fromArray(S, dy, i), live).intoArray(dx, i);
     }
-    for (; i < to; i++) dx[i] += y[i] > 0f ? dy[i] : 0f;
+    for (; i < to; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
   }
 }

@@ -63,12 +63,29 @@ public final class Add implements Op {
           Elementwise.add(a.value, b.value, output.value, from, to);
         }
       };
+      private boolean writesA, writesB;  // writesGradientOf: da = dy (db = dy) instead of adding
       // y = a + b  =>  da += dy ; db += dy  (the same array twice when a node is added to itself)
       private final WorkerPool.Task bwd = p -> {
         int from = splitStart(p, pieces, count), to = splitStart(p + 1, pieces, count);
-        if (a.grad != null) Elementwise.addInto(output.grad, from, a.grad, from, to - from);
-        if (b.grad != null) Elementwise.addInto(output.grad, from, b.grad, from, to - from);
+        if (a.grad != null) gradientInto(a.grad, writesA, from, to);
+        if (b.grad != null) gradientInto(b.grad, writesB, from, to);
       };
+
+      private void gradientInto(float[] grad, boolean write, int from, int to) {
+        if (write) {
+          System.arraycopy(output.grad, from, grad, from, to - from);
+        } else {
+          Elementwise.addInto(output.grad, from, grad, from, to - from);
+        }
+      }
+
+      @Override
+      public boolean writesGradientOf(int input) {
+        if (a == b) return false;  // x + x: its gradient is dy twice over
+        if (input == 0) writesA = true;
+        if (input == 1) writesB = true;
+        return true;
+      }
 
       @Override
       public void forward(int n, boolean training) {

@@ -87,6 +87,7 @@ public final class BatchNorm implements Op {
     private int n;
     private boolean batchStatistics;  // whether the last forward normalised with the batch's own statistics
     private Tensor reluOutput;        // inference passes write max(0, y) here instead (FusesRelu); or null
+    private boolean writesInputGradient;  // writesGradientOf: dx = ..., not dx += ...
 
     Compiled(Tensor x, Tensor y, Param[] p, WorkerPool pool) {
       this.x = x;
@@ -140,11 +141,17 @@ public final class BatchNorm implements Op {
       pool.run(pieces, backwardTask);
     }
 
+    @Override
+    public boolean writesGradientOf(int input) {
+      writesInputGradient = true;
+      return true;
+    }
+
     private void backwardPiece(int piece) {
       float[] g = gamma.value();
       for (int ch = splitStart(piece, pieces, channels); ch < splitStart(piece + 1, pieces, channels); ch++) {
         ChannelNorm.backward(x.value, y.grad, x.grad, n, channels, plane, ch, mean[ch], invstd[ch], g[ch],
-            batchStatistics, gamma.grad(), beta.grad());
+            batchStatistics, gamma.grad(), beta.grad(), !writesInputGradient);
       }
     }
   }

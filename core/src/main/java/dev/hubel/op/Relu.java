@@ -38,11 +38,23 @@ public final class Relu implements Op {
     int pieces = pool.threads();
     return new Step() {
       private int count;
+      private boolean writes;  // writesGradientOf: dx = masked dy, not dx += it
       private final WorkerPool.Task fwd = p ->
           Elementwise.reluForward(x.value, output.value, splitStart(p, pieces, count), splitStart(p + 1, pieces, count));
-      private final WorkerPool.Task bwd = p ->
-          Elementwise.reluBackward(output.value, output.grad, x.grad,
-              splitStart(p, pieces, count), splitStart(p + 1, pieces, count));
+      private final WorkerPool.Task bwd = p -> {
+        int from = splitStart(p, pieces, count), to = splitStart(p + 1, pieces, count);
+        if (writes) {
+          Elementwise.reluBackwardInto(output.value, output.grad, x.grad, from, to);
+        } else {
+          Elementwise.reluBackward(output.value, output.grad, x.grad, from, to);
+        }
+      };
+
+      @Override
+      public boolean writesGradientOf(int input) {
+        writes = true;
+        return true;
+      }
 
       @Override
       public void forward(int n, boolean training) {

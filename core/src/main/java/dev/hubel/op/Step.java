@@ -4,7 +4,8 @@ package dev.hubel.op;
  * A compiled op. Conventions every step keeps, which the plan relies on:
  * forward overwrites its output for the first {@code n} examples; backward <em>adds</em> into the
  * gradients of its inputs (where they have one) and of its parameters, so that a node feeding
- * several others receives the sum. The plan zeroes gradients before a backward pass.
+ * several others receives the sum. The plan zeroes gradients before a backward pass, except those
+ * a step has agreed to write instead ({@link #writesGradientOf}).
  */
 public interface Step {
   void forward(int n, boolean training);
@@ -18,6 +19,17 @@ public interface Step {
    * give the same masks on any number of threads, and a resumed run repeats them exactly.
    */
   default void reseed(long seed) {}
+
+  /**
+   * Asks this step to <em>write</em> the gradient of its input {@code input} (for the first
+   * {@code n} examples, every element) in each backward pass from now on, instead of adding into
+   * it; returns whether it will. The plan asks the step whose backward reaches that gradient
+   * first in a pass, and then does not zero the gradient beforehand: a pass over memory saved,
+   * and a read. A step that cannot, or that reads the input twice, says no.
+   */
+  default boolean writesGradientOf(int input) {
+    return false;
+  }
 
   /**
    * Whether the weights stay as they are from now on ({@code Plan.freezeWeights}): a step that

@@ -21,12 +21,18 @@ class ElementwiseTest {
       dy[i] = (float) rng.nextGaussian();
       dx[i] = (float) rng.nextGaussian();
     }
-    for (int from : new int[] {0, 1, 2}) {
-      float[] expected = dx.clone(), actual = dx.clone();
-      new ElementwiseKernel.Plain().reluBackward(y, dy, expected, from, from + size);
-      Kernels.ELEMENTWISE.reluBackward(y, dy, actual, from, from + size);
-      assertThat(actual).as("from %d", from).containsExactly(expected);
-      assertThat(actual[from + size - 1]).as("the last element is reached").isEqualTo(expected[from + size - 1]);
+    for (boolean accumulate : new boolean[] {true, false}) {
+      for (int from : new int[] {0, 1, 2}) {
+        float[] expected = dx.clone(), actual = dx.clone();
+        new ElementwiseKernel.Plain().reluBackward(y, dy, expected, from, from + size, accumulate);
+        Kernels.ELEMENTWISE.reluBackward(y, dy, actual, from, from + size, accumulate);
+        assertThat(actual).as("from %d, accumulating %s", from, accumulate).containsExactly(expected);
+        assertThat(actual[from + size - 1]).as("the last element is reached").isEqualTo(expected[from + size - 1]);
+        // and what accumulating means: the old dx plus the masked dy, or that alone
+        int last = from + size - 1;
+        float masked = y[last] > 0f ? dy[last] : 0f;
+        assertThat(actual[last]).isEqualTo(accumulate ? dx[last] + masked : masked);
+      }
     }
   }
 
