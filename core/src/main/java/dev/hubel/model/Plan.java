@@ -285,8 +285,8 @@ public final class Plan {
    * Declares the model's weights fixed from now on, for inference: what the steps derive from
    * them (a Winograd layer's transformed weights) is made on the next pass and then trusted,
    * instead of being checked against the weights on every pass, which reads all of them twice
-   * (VGG-16 at batch 1: 5% of the pass). As an inference session's weights are. Whoever changes
-   * the weights in place afterwards (loading others into the model, a hand edit) must call
+   * (VGG-16 at batch 1: its convolutions 3.5% faster frozen). As an inference session's weights
+   * are. Whoever changes the weights in place afterwards (loading others into the model, a hand edit) must call
    * {@link #weightsChanged}; a training pass, whose optimiser step would change them unseen, is
    * refused until {@link #thawWeights}. Returns this plan.
    */

@@ -146,7 +146,7 @@ final class WinogradPass {
     // Inference runs the same weights pass after pass: U is made again only when they changed,
     // which costs a comparison of all of them on every pass unless the plan says they are frozen
     // (a read of twice the weights: 1.03-1.16x on ResNet-50's Winograd layers at batch 8,
-    // 1.05-1.10x on most of VGG-16's at batch 1, in BENCHMARKS).
+    // 1.01-1.12x on VGG-16's at batch 1, its 28x28 layers 1.06-1.12x, in BENCHMARKS).
     if (!uValid || !frozen && !Arrays.equals(uFrom, w.value())) {
       pool.run(pool.threads(), weightsTask);
       System.arraycopy(w.value(), 0, uFrom, 0, uFrom.length);
