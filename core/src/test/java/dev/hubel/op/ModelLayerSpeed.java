@@ -26,10 +26,13 @@ import java.util.SplittableRandom;
  *     dev.hubel.op.ModelLayerSpeed resnet50 8 224 hubel.conv=lowered ""
  * </pre>
  * A setting is a comma-separated list of property=value ({@code ""}: none, so the rules), and
- * {@code frozen} for a plan whose weights are frozen ({@code Plan.freezeWeights});
+ * {@code frozen} for a plan whose weights are frozen ({@code Plan.freezeWeights}; not with
+ * {@code -Dtrain=true}, which times training steps, forward and backward, instead of inference);
  * {@code -Dthreads} sets the pool (2 by default), {@code -Drounds} the rounds (9).
  */
 public final class ModelLayerSpeed {
+  /** -Dtrain=true: time training steps (each layer's forward and backward) instead of inference passes. */
+  private static final boolean TRAIN = Boolean.getBoolean("train");
   /** An entry of a setting that is no property: that plan's weights are frozen (Plan.freezeWeights). */
   private static final String FROZEN = "frozen";
 
@@ -67,13 +70,14 @@ public final class ModelLayerSpeed {
     }
     Map<String, Node> nodes = new HashMap<>();
     for (Node node : model.nodes()) nodes.put(node.name(), node);
-    System.out.printf(Locale.ROOT, "%s batch %d, %d threads, A: %s, B: %s, %d rounds%n",
-        name, batch, pool.threads(), show(settings[0]), show(settings[1]), rounds);
+    System.out.printf(Locale.ROOT, "%s batch %d%s, %d threads, A: %s, B: %s, %d rounds%n",
+        name, batch, TRAIN ? " (training steps)" : "", pool.threads(), show(settings[0]), show(settings[1]), rounds);
     double[] total = new double[2];
     for (String layer : order) {
       Node node = nodes.get(layer);
       Conv2d conv = (Conv2d) node.op();
-      double flop = 2.0 * batch * node.shape().size() * (conv.params().get(0).shape().size() / node.shape().c());
+      // a training step's backward pass multiplies twice as much as its forward pass (dx and dw)
+      double flop = (TRAIN ? 3 : 1) * 2.0 * batch * node.shape().size() * (conv.params().get(0).shape().size() / node.shape().c());
       double[][] m = millis.get(layer);
       double[] ratios = new double[rounds];
       for (int r = 0; r < rounds; r++) ratios[r] = m[0][r] / m[1][r];
@@ -98,8 +102,14 @@ public final class ModelLayerSpeed {
   private static int run(Plan plan, int batch, long ms) {
     long start = System.nanoTime();
     int passes = 0;
+    int[] labels = new int[batch];
+    for (int i = 0; i < batch; i++) labels[i] = (i * 7) % plan.model().outputShape().size();
     while (passes < 3 || System.nanoTime() - start < ms * 1_000_000L) {
-      plan.forward(batch, false);
+      if (TRAIN) {
+        plan.trainStep(batch, labels);  // forward, loss and backward; the weights stay as they are
+      } else {
+        plan.forward(batch, false);
+      }
       passes++;
     }
     return passes;
