@@ -128,7 +128,8 @@ final class ConvPathRules {
 
   /**
    * Whether a strided convolution's forward pass runs as an implicit GEMM over phases of the
-   * padded image ({@link dev.hubel.kernel.ImplicitConv#padPhases}); its backward pass is lowered.
+   * padded image ({@link dev.hubel.kernel.ImplicitConv#padPhases}); its dw reads those phases too
+   * where Conv2d can ({@code phasedDw}), its dx is lowered.
    * Measured against the lowering on Zen 5 (2026-12-03, ModelLayerSpeed, both variants in one
    * JVM in alternating rounds, 2 threads; BENCHMARKS.md): ResNet-50's 7x7 conv1 1.35x at batch 1
    * and 1.6x at 8, its 3x3 stride-2 layers 1.4-1.6x at 1 and 1.04-1.15x at 8, AlexNet's 11x11

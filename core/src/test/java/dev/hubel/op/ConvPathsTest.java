@@ -73,6 +73,10 @@ class ConvPathsTest {
       "8, 17, 17, 32, 3, 3, 2, 1, 2, 3, implicit",
       "8, 9, 9, 16, 3, 3, 2, 3, 1, 1, implicit",
       "64, 57, 57, 16, 3, 3, 2, 1, 1, 1, implicit",
+      // 32 filters a group and up, one block of rows: dw read from the forward pass's phases too
+      // (ResNet-20's stride-2 layers), alone and in groups, on three images
+      "16, 17, 17, 32, 3, 3, 2, 1, 1, 3, implicit",
+      "8, 15, 15, 64, 3, 3, 2, 1, 2, 2, implicit",
       // and, over two images a thread and more, in larger slabs (PHASED_SLAB_FLOATS: one block of all 29 rows)
       "64, 57, 57, 16, 3, 3, 2, 1, 1, 6, implicit",
       // 1x1 at stride 2 stays lowered: its lowering is the subsampled image
