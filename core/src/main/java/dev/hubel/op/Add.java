@@ -81,7 +81,6 @@ public final class Add implements Op {
 
       @Override
       public boolean writesGradientOf(int input) {
-        if (a == b) return false;  // x + x: its gradient is dy twice over
         if (input == 0) writesA = true;
         if (input == 1) writesB = true;
         return true;

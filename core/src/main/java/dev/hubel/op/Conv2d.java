@@ -243,7 +243,8 @@ public final class Conv2d implements Op {
       this.dwTransposed = implicit || fg >= 32;
       this.winograd = ConvPathRules.winograd(cg, fg, fh, fw, stride, pad, padW)
           ? new WinogradPass(x, y, w, b, pool, groups, pad) : null;
-      int target = blockTarget();
+      // positions per forward block: as many lowered columns as fill COLUMN_BLOCK_FLOATS, in whole strips
+      int target = Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / VECTOR_STRIP * VECTOR_STRIP);
       // An implicit block's slab of padded rows is Fh*Fw times smaller than the lowered block, so
       // it may span more rows: as many as fill the same cache, and at least `target` columns.
       // (A 56x56x64 image is cut in two blocks of rows: ConvPathsTest has that case.)
@@ -252,12 +253,12 @@ public final class Conv2d implements Op {
       // even (ModelLayerSpeed, 2026-12-03). With fewer images the threads split an image's filters
       // and each pads its own slab, so smaller blocks that give every thread its own rows won
       // (at batch 1 the larger slab ran ResNet-50's first 3x3 stride-2 layer at 0.73x).
-      int slabFloats = stride > 1 && x.value.length / in.size() >= 2 * pieces ? PHASED_SLAB_FLOATS : COLUMN_BLOCK_FLOATS;
+      int images = x.value.length / in.size();  // the plan's batch
+      int slabFloats = stride > 1 && images >= 2 * pieces ? PHASED_SLAB_FLOATS : COLUMN_BLOCK_FLOATS;
       int rowsPerBlock = Math.max((target + wq - 1) / wq,
           slabFloats / (cg * phasesPerChannel * wq) - (fh - 1) / stride);
       this.blockRows = ho <= rowsPerBlock + rowsPerBlock / 2 ? ho : rowsPerBlock;
-      int images = x.value.length / in.size();
-      this.block = hw <= target + target / 2 || wholeImageProduct(images) ? hw : target;
+      this.block = hw <= target + target / 2 || wholeImageProduct(images, target) ? hw : target;
       // The last block takes the positions after it when they are fewer than one register strip
       // (a product that narrow runs only the edge tile, yet makes a whole pass over the weights);
       // the lowered path's column buffer holds one block, so it keeps the short block.
@@ -297,19 +298,14 @@ public final class Conv2d implements Op {
     /**
      * Whether a 1x1 layer's forward unit multiplies a whole image rather than a block of its
      * positions: when the batch gives every thread two images or more (the images alone then
-     * share the work out) and the image is at most twice the block. Each block of positions is a
+     * share the work out) and the image is at most twice the block (target positions). Each block of positions is a
      * pass over all the layer's weights, and an image of 196 positions cut 128 + 68 made two:
      * whole, ResNet-50's six 1x1 layers on 14x14x1024 ran 1.17-1.27x faster at batch 4 and 8
      * (ModelLayerSpeed, 2026-12-03). At batch 1 the threads then split the filters instead, and
      * that lost 3-7%: there the blocks stay.
      */
-    private boolean wholeImageProduct(int images) {
-      return !lowered && images >= 2 * pieces && hw <= 2 * blockTarget();
-    }
-
-    /** Positions per forward block: as many lowered columns as fill {@link #COLUMN_BLOCK_FLOATS}, in whole strips. */
-    private int blockTarget() {
-      return Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / VECTOR_STRIP * VECTOR_STRIP);
+    private boolean wholeImageProduct(int images, int target) {
+      return !lowered && images >= 2 * pieces && hw <= 2 * target;
     }
 
     /** Where channel group g of image i starts in x (and in x.grad). */
@@ -534,13 +530,9 @@ public final class Conv2d implements Op {
           backwardImplicit(piece, i, g, c0, c1, dyOff, xOff);
           continue;
         }
-        if (phasedDw) {
-          backwardPhased(piece, i, g, c0, c1, dyOff, xOff);
-          continue;
-        }
         float[] src = x.value;
         int srcOff = xOff;
-        if (lowered) {
+        if (lowered && !phasedDw) {
           Im2col.im2colColumns(x.value, xOff, c1 - c0, h, wIn, fh, fw, stride, pad, padW, ho, wo, 0, hw, col[piece], 0);
           src = col[piece];
           srcOff = 0;
@@ -549,7 +541,9 @@ public final class Conv2d implements Op {
         // The GEMM reads A in place and packs a transposed operand: dcol takes the per-pass copy wT
         // as A (w^T as a transposed A was packed for every image), and from 32 filters per group dw
         // is summed transposed, col . dy^T, so that the lowering is A and only dy is packed.
-        if (dwTransposed) {
+        if (phasedDw) {
+          phasedWeightGradient(piece, c0, c1, dyOff, xOff, dwp, tOff + row0 * fg);
+        } else if (dwTransposed) {
           Gemm.sgemm(false, true, rows, fg, hw, src, srcOff, hw, y.grad, dyOff, hw, dwp, tOff + row0 * fg, fg, true);
         } else {
           Gemm.sgemm(false, true, fg, rows, hw, y.grad, dyOff, hw, src, srcOff, hw, dwp, g * fg * k + row0, k, true);
@@ -565,12 +559,12 @@ public final class Conv2d implements Op {
     }
 
     /**
-     * Channels c0..c1 of group g of image i of a strided layer: dw^T[rows] += the forward pass's
-     * phase rows . dy placed on the phases' grid^T (no lowering); dx through the lowered product
-     * and col2im as before.
+     * A strided layer's dw^T rows for channels c0..c1 of one image, from {@code dwOff} in dw: the
+     * forward pass's phase rows . dy laid on the phases' grid^T, in place of a lowering (dx is
+     * lowered as for any strided layer).
      */
-    private void backwardPhased(int piece, int i, int g, int c0, int c1, int dyOff, int xOff) {
-      int rows = (c1 - c0) * fh * fw, row0 = c0 * fh * fw, q = ho * wq, tOff = g * k * fg;
+    private void phasedWeightGradient(int piece, int c0, int c1, int dyOff, int xOff, float[] dwp, int dwOff) {
+      int q = ho * wq;
       if (phaseSlab[piece] == null) {
         phaseSlab[piece] = new float[cg * slabChannel];
         phaseGrid[piece] = new float[fg * q];
@@ -578,10 +572,7 @@ public final class Conv2d implements Op {
       float[] slab = phaseSlab[piece], grid = phaseGrid[piece];
       ImplicitConv.padPhases(x.value, xOff, c1 - c0, h, wIn, pad, padW, fh, fw, stride, 0, ho, slab, 0, slabPlane);
       ImplicitConv.imageToGrid(y.grad, dyOff, fg, ho, wo, wq, grid, 0);
-      Gemm.sgemmGatherA(rows, fg, q, slab, slabRows, 0, grid, 0, q, dw[piece], tOff + row0 * fg, fg, true);
-      if (x.grad == null) return;
-      Gemm.sgemm(false, false, rows, hw, fg, wT, tOff + row0 * fg, fg, y.grad, dyOff, hw, dcol[piece], 0, hw, false);
-      Im2col.col2imAdd(dcol[piece], 0, c1 - c0, h, wIn, fh, fw, stride, pad, padW, ho, wo, x.grad, xOff);
+      Gemm.sgemmGatherA((c1 - c0) * fh * fw, fg, q, slab, slabRows, 0, grid, 0, q, dwp, dwOff, fg, true);
     }
 
     /**

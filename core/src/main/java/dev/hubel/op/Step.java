@@ -25,7 +25,8 @@ public interface Step {
    * {@code n} examples, every element) in each backward pass from now on, instead of adding into
    * it; returns whether it will. The plan asks the step whose backward reaches that gradient
    * first in a pass, and then does not zero the gradient beforehand: a pass over memory saved,
-   * and a read. A step that cannot, or that reads the input twice, says no.
+   * and a read. It never asks for a node the step reads twice (x + x: that gradient is dy twice
+   * over). A step that cannot says no.
    */
   default boolean writesGradientOf(int input) {
     return false;

@@ -58,7 +58,7 @@ final class WinogradPass {
   private final int tilesHDx, tilesWDx, tilesDx;  // the same for dx
   // Made by the first pass that goes this way (a layer that never does, at its batch, holds none):
   private float[] u;                              // per group, the 36 transformed weight blocks
-  private float[] uFrom;                          // the weights u was made from: an unchanged model skips the transform
+  private float[] uFrom;                          // the weights u was made from (unfrozen): an unchanged model skips the transform
   private float[] uDx, wFlip;                     // dx's: made by the first backward pass (the weights flipped, transposed)
   private float[] vAll, dmAll, du;                // dw's phases, made by the first backward pass
   private float[] phaseV, phaseM;                 // a forward pass in phases: made by the first
@@ -139,17 +139,17 @@ final class WinogradPass {
   boolean forward(int n) {
     if (!pays(n)) return false;
     this.n = n;
-    if (u == null) {
-      u = new float[P * w.size() / 9];
-      uFrom = new float[w.size()];
-    }
+    if (u == null) u = new float[P * w.size() / 9];
     // Inference runs the same weights pass after pass: U is made again only when they changed,
     // which costs a comparison of all of them on every pass unless the plan says they are frozen
     // (a read of twice the weights: 1.03-1.16x on ResNet-50's Winograd layers at batch 8,
     // 1.01-1.12x on VGG-16's at batch 1, its 28x28 layers 1.06-1.12x, in BENCHMARKS).
     if (!uValid || !frozen && !Arrays.equals(uFrom, w.value())) {
       pool.run(pool.threads(), weightsTask);
-      System.arraycopy(w.value(), 0, uFrom, 0, uFrom.length);
+      if (!frozen) {  // frozen, nothing compares with the copy, so none is kept
+        if (uFrom == null) uFrom = new float[w.size()];
+        System.arraycopy(w.value(), 0, uFrom, 0, uFrom.length);
+      }
       uValid = true;
     }
     int chunks = (n * tiles + CHUNK - 1) / CHUNK;
