@@ -93,10 +93,7 @@ final class PackedPanels {
       int j0 = jc + strip * nr;
       int width = Math.min(nr, nb - strip * nr);
       if (transB) {
-        for (int j = 0; j < width; j++) {
-          int src = bOff + (j0 + j) * ldb + pc;
-          for (int p = 0; p < kb; p++) panel[base + p * nr + j] = b[src + p];
-        }
+        VectorTranspose.transpose(b, bOff + j0 * ldb + pc, ldb, width, kb, panel, base, nr);
       } else {
         for (int p = 0; p < kb; p++) {
           int row = bRows != null ? bRows[bRowsOff + pc + p] : bOff + (pc + p) * ldb;

@@ -25,7 +25,9 @@ import java.util.SplittableRandom;
  *   java --add-modules=jdk.incubator.vector -cp core/target/classes:core/target/test-classes \
  *     dev.hubel.op.ModelLayerSpeed resnet50 8 224 hubel.conv=lowered ""
  * </pre>
- * A setting is a comma-separated list of property=value ({@code ""}: none, so the rules), and
+ * A setting is a comma-separated list of property=value ({@code ""}: none, so the rules), set
+ * while its variant compiles and again while it runs (so that a temporary switch a kernel reads
+ * on every call can be timed the same way), and
  * {@code frozen} for a plan whose weights are frozen ({@code Plan.freezeWeights}; not with
  * {@code -Dtrain=true}, which times training steps, forward and backward, instead of inference);
  * {@code -Dthreads} sets the pool (2 by default), {@code -Drounds} the rounds (9).
@@ -59,7 +61,10 @@ public final class ModelLayerSpeed {
     for (int round = 0; round < rounds; round++) {
       for (int v = 0; v < 2; v++) {
         plans[v].setProfiling(true);
+        // set while the variant runs too, for a temporary switch a kernel reads on every call
+        for (String property : properties(settings[v])) System.setProperty(property.split("=")[0], property.split("=")[1]);
         int passes = run(plans[v], batch, 400);
+        for (String property : properties(settings[v])) System.clearProperty(property.split("=")[0]);
         for (Plan.StepTime t : plans[v].profile(passes)) {
           if (!t.kind().equals("CONV")) continue;
           if (!millis.containsKey(t.node())) order.add(t.node());
