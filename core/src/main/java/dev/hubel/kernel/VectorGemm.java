@@ -23,8 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>B is packed only when transposed or when m is large: with few rows (most convolutions have
  * M = output channels <= 128) the copy costs more than it saves, so the kernel reads rows of B in
  * place. Columns left over after the last full strip go through a one-vector-wide tile, the last
- * partial vector from a zero-padded copy; rows left over are zero-padded in the A panel and simply
- * not stored.
+ * partial vector from a zero-padded copy. Rows left over after the six-row tiles go four at a
+ * time where they can (4 left, or 2 and the last six as two fours: {@link #rowsByFours}), read
+ * in place; otherwise they are zero-padded in the A panel and simply not stored.
  *
  * <p>Vectors live only in locals: a FloatVector stored in a field or array is boxed.
  */
@@ -207,19 +208,20 @@ final class VectorGemm implements GemmKernel {
         }
         for (int ic = 0; ic < m; ic += MC) {
           int mb = Math.min(MC, m - ic);
-          int inPlace = transA ? 0 : mb - mb % MR;
-          if (inPlace > 0) {
+          int fours = transA ? 0 : rowsByFours(mb);
+          int inPlace = transA ? 0 : fours > 0 ? mb - fours : mb - mb % MR;
+          if (inPlace + fours > 0) {
             // A's rows are read where they are (6 streams along k), as packing them cost as much as
             // a tenth of a convolution's time: a layer's weights were copied again for every image
-            multiplyBlock(a, aOff + ic * lda + pc, lda, MR * lda, aRows, aRowsOff + ic, pc, inPlace, kb,
+            multiplyBlock(a, aOff + ic * lda + pc, lda, MR * lda, aRows, aRowsOff + ic, pc, inPlace, fours, kb,
                 bSource, bBase, bStride, bStripStep, gather, gatherOff, edge, edgeFrom, edgeStride, nb,
                 c, cOff + ic * ldc + jc, ldc, overwrite, finish, ic, panels.tile(MR * NR));
           }
-          if (inPlace < mb) {
+          if (inPlace + fours < mb) {
             int rows = mb - inPlace;
             float[] aPanel = panels.aPanel(roundUp(rows, MR) * kb);
             PackedPanels.packA(transA, a, aOff, lda, aRows, aRowsOff, ic + inPlace, pc, rows, kb, MR, aPanel);
-            multiplyBlock(aPanel, 0, kb, MR * kb, null, 0, 0, rows, kb, bSource, bBase, bStride, bStripStep,
+            multiplyBlock(aPanel, 0, kb, MR * kb, null, 0, 0, rows, 0, kb, bSource, bBase, bStride, bStripStep,
                 gather, gatherOff, edge, edgeFrom, edgeStride, nb, c, cOff + (ic + inPlace) * ldc + jc, ldc, overwrite,
                 finish, ic + inPlace, panels.tile(MR * NR));
           }
@@ -229,7 +231,21 @@ final class VectorGemm implements GemmKernel {
   }
 
   /**
-   * One block of A (mb x kb) times one block of B (kb x nb) into C. Element (i, p) of the A block
+   * Rows of a block of A to multiply four at a time ({@link #tileFourRows}) after its six-row
+   * tiles, read in place: the 4 left over after the sixes, or 8 where 2 are (the last six and
+   * those two). The block's row count is a power of two, or three times one, in most networks
+   * (16, 32, 64 filters), and the left-over rows had gone through a whole six-row tile of packed,
+   * zero-padded A: for 16 rows, 18 rows' work. Otherwise 0: they are packed as before.
+   */
+  private static int rowsByFours(int mb) {
+    int left = mb % MR;
+    return left == 4 ? 4 : left == 2 && mb >= 8 ? 8 : 0;
+  }
+
+  /**
+   * One block of A (mb + fours rows x kb) times one block of B (kb x nb) into C: rows 0..mb in
+   * six-row tiles, then {@code fours} rows (0, 4 or 8, read in place) in four-row ones, strip by
+   * strip, so that each strip of B serves both from L1. Element (i, p) of the A block
    * is {@code aSrc[aBase + (i / MR) * aGroup + (i % MR) * aRow + p]}: packed, aRow = kb; in
    * place, aRow = lda (then mb is a multiple of MR); gathered
    * (aRows given), {@code aSrc[aRows[aRowsOff + i] + aCol + p]}. Strip s of B starts at
@@ -240,7 +256,7 @@ final class VectorGemm implements GemmKernel {
    * of the block is row {@code row0} of the whole C, for the epilogue (null: none).
    */
   private static void multiplyBlock(float[] aSrc, int aBase, int aRow, int aGroup,
-                                    int[] aRows, int aRowsOff, int aCol, int mb, int kb,
+                                    int[] aRows, int aRowsOff, int aCol, int mb, int fours, int kb,
                                     float[] bSource, int bBase, int bStride, int bStripStep,
                                     int[] bRows, int bRowsOff, float[] edge, int edgeFrom, int edgeStride, int nb,
                                     float[] c, int cBase, int ldc, boolean overwrite, Epilogue finish, int row0,
@@ -264,19 +280,50 @@ final class VectorGemm implements GemmKernel {
         }
         store(scratch, c, cBase + r * ldc + s * NR, ldc, Math.min(MR, mb - r), NR, overwrite, finish, row0 + r);
       }
+      for (int r = mb; r < mb + fours; r += 4) {
+        int a0, a1, a2, a3;
+        if (aRows != null) {
+          int at = aRowsOff + r;
+          a0 = aRows[at] + aCol; a1 = aRows[at + 1] + aCol; a2 = aRows[at + 2] + aCol; a3 = aRows[at + 3] + aCol;
+        } else {
+          a0 = aBase + r * aRow; a1 = a0 + aRow; a2 = a1 + aRow; a3 = a2 + aRow;
+        }
+        if (bRows != null) {
+          tileFourRowsGathered(aSrc, a0, a1, a2, a3, bSource, bRows, bRowsOff, bStrip, kb, scratch);
+        } else {
+          tileFourRows(aSrc, a0, a1, a2, a3, bSource, bStrip, bStride, kb, scratch);
+        }
+        store(scratch, c, cBase + r * ldc + s * NR, ldc, 4, NR, overwrite, finish, row0 + r);
+      }
     }
     int width = nb - fullStrips * NR;
     if (width == 0) return;
+    edgeColumns(aSrc, aBase, aRow, aGroup, aRows, aRowsOff, aCol, mb, fours, kb, edge, edgeFrom, edgeStride,
+        width, c, cBase + fullStrips * NR, ldc, overwrite, finish, row0, scratch);
+  }
+
+  /**
+   * The columns after the last full strip, {@code width} of them, for the rows of
+   * {@link #multiplyBlock}: one tile as many vectors wide as they need. The four-row groups go
+   * through the same six-row tiles, their last row read three times (and stored once).
+   */
+  private static void edgeColumns(float[] aSrc, int aBase, int aRow, int aGroup, int[] aRows, int aRowsOff, int aCol,
+                                  int mb, int fours, int kb, float[] edge, int edgeFrom, int edgeStride, int width,
+                                  float[] c, int cFrom, int ldc, boolean overwrite, Epilogue finish, int row0,
+                                  float[] scratch) {
     int vectors = (width + L - 1) / L, from = edgeFrom;
-    int cFrom = cBase + fullStrips * NR;
-    for (int r = 0; r < mb; r += MR) {
+    for (int r = 0; r < mb + fours; r += r < mb ? MR : 4) {
+      int rows = r < mb ? Math.min(MR, mb - r) : 4;
       int a0, a1, a2, a3, a4, a5;
       if (aRows != null) {
         int at = aRowsOff + r;
-        a0 = aRows[at] + aCol; a1 = aRows[at + 1] + aCol; a2 = aRows[at + 2] + aCol;
-        a3 = aRows[at + 3] + aCol; a4 = aRows[at + 4] + aCol; a5 = aRows[at + 5] + aCol;
-      } else {
+        a0 = aRows[at] + aCol; a1 = aRows[at + 1] + aCol; a2 = aRows[at + 2] + aCol; a3 = aRows[at + 3] + aCol;
+        a4 = r < mb ? aRows[at + 4] + aCol : a3;
+        a5 = r < mb ? aRows[at + 5] + aCol : a3;
+      } else if (r < mb) {
         a0 = aBase + r / MR * aGroup; a1 = a0 + aRow; a2 = a1 + aRow; a3 = a2 + aRow; a4 = a3 + aRow; a5 = a4 + aRow;
+      } else {
+        a0 = aBase + r * aRow; a1 = a0 + aRow; a2 = a1 + aRow; a3 = a2 + aRow; a4 = a3; a5 = a3;
       }
       switch (vectors) {
         case 4 -> tile(aSrc, a0, a1, a2, a3, a4, a5, edge, from, edgeStride, kb, scratch);
@@ -284,7 +331,7 @@ final class VectorGemm implements GemmKernel {
         case 2 -> tileTwoVectors(aSrc, a0, a1, a2, a3, a4, a5, edge, from, edgeStride, kb, scratch);
         default -> tileOneVector(aSrc, a0, a1, a2, a3, a4, a5, edge, from, edgeStride, kb, scratch);
       }
-      store(scratch, c, cFrom + r * ldc, ldc, Math.min(MR, mb - r), width, overwrite, finish, row0 + r);
+      store(scratch, c, cFrom + r * ldc, ldc, rows, width, overwrite, finish, row0 + r);
     }
   }
 
@@ -549,6 +596,71 @@ final class VectorGemm implements GemmKernel {
     c42.intoArray(out, 4 * NR + 2 * L); c43.intoArray(out, 4 * NR + 3 * L);
     c50.intoArray(out, 5 * NR); c51.intoArray(out, 5 * NR + L);
     c52.intoArray(out, 5 * NR + 2 * L); c53.intoArray(out, 5 * NR + 3 * L);
+  }
+
+  /**
+   * {@link #tile} for four rows: 16 accumulators, 4 loads and 4 broadcasts feeding 16 fmas, the
+   * same order of operations per element (so a row rounds alike whichever tile computes it).
+   */
+  private static void tileFourRows(float[] a, int a0, int a1, int a2, int a3,
+                                   float[] bSource, int bBase, int bStride, int kb, float[] out) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+    FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    for (int p = 0; p < kb; p++) {
+      int bi = bBase + p * bStride;
+      FloatVector b0 = FloatVector.fromArray(S, bSource, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bSource, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, bSource, bi + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(S, bSource, bi + 3 * L);
+      FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+      av = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+      av = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+      av = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
+    }
+    c00.intoArray(out, 0); c01.intoArray(out, L); c02.intoArray(out, 2 * L); c03.intoArray(out, 3 * L);
+    c10.intoArray(out, NR); c11.intoArray(out, NR + L);
+    c12.intoArray(out, NR + 2 * L); c13.intoArray(out, NR + 3 * L);
+    c20.intoArray(out, 2 * NR); c21.intoArray(out, 2 * NR + L);
+    c22.intoArray(out, 2 * NR + 2 * L); c23.intoArray(out, 2 * NR + 3 * L);
+    c30.intoArray(out, 3 * NR); c31.intoArray(out, 3 * NR + L);
+    c32.intoArray(out, 3 * NR + 2 * L); c33.intoArray(out, 3 * NR + 3 * L);
+  }
+
+  /** {@link #tileFourRows} with B gathered, as {@link #tileGathered}. */
+  private static void tileFourRowsGathered(float[] a, int a0, int a1, int a2, int a3,
+                                           float[] bSource, int[] bRows, int bRowsOff, int col, int kb, float[] out) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+    FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    for (int p = 0; p < kb; p++) {
+      int bi = bRows[bRowsOff + p] + col;
+      FloatVector b0 = FloatVector.fromArray(S, bSource, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bSource, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, bSource, bi + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(S, bSource, bi + 3 * L);
+      FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+      av = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+      av = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+      av = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
+    }
+    c00.intoArray(out, 0); c01.intoArray(out, L); c02.intoArray(out, 2 * L); c03.intoArray(out, 3 * L);
+    c10.intoArray(out, NR); c11.intoArray(out, NR + L);
+    c12.intoArray(out, NR + 2 * L); c13.intoArray(out, NR + 3 * L);
+    c20.intoArray(out, 2 * NR); c21.intoArray(out, 2 * NR + L);
+    c22.intoArray(out, 2 * NR + 2 * L); c23.intoArray(out, 2 * NR + 3 * L);
+    c30.intoArray(out, 3 * NR); c31.intoArray(out, 3 * NR + L);
+    c32.intoArray(out, 3 * NR + 2 * L); c33.intoArray(out, 3 * NR + 3 * L);
   }
 
   /** {@link #storeTile}, or {@link #storeFinished} with the epilogue when there is one. */
