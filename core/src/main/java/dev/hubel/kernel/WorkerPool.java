@@ -89,6 +89,20 @@ public final class WorkerPool {
     return threads;
   }
 
+  /** Pieces per thread in {@link #balancedPieces}. */
+  static final int PIECES_PER_THREAD = 4;
+
+  /**
+   * How many pieces to cut a job of {@code items} independent items into: a few per thread (at
+   * most one an item), claimed as threads come free, so that a thread slowed by another process
+   * on its core takes fewer pieces instead of holding the others up at the end of the job. With
+   * one piece a thread, every job of a training step waited for the slower core (this host's two
+   * drift apart by 15% from minute to minute).
+   */
+  public int balancedPieces(int items) {
+    return Math.max(1, Math.min(items, threads == 1 ? 1 : threads * PIECES_PER_THREAD));
+  }
+
   /**
    * Runs pieces 0..tasks-1 and returns when all are done. Not reentrant: a piece must not call
    * run again (nested parallelism runs inline instead, see {@link #inWorker()}).

@@ -50,7 +50,7 @@ public final class Add implements Op {
   public Step compile(Tensor[] inputs, Tensor output, Param[] params, WorkerPool pool) {
     Tensor a = inputs[0], b = inputs[1];
     int size = shape.size();
-    int pieces = pool.threads();
+    int pieces = pool.balancedPieces(size);  // element ranges, claimed as threads come free
     return new AddStep() {
       private int count;
       private Tensor reluOutput;  // FusesRelu: inference passes write max(0, a + b) here instead; or null

@@ -97,7 +97,7 @@ public final class BatchNorm implements Op {
       this.runningMean = p[2];
       this.runningVar = p[3];
       this.pool = pool;
-      this.pieces = Math.min(pool.threads(), channels);
+      this.pieces = pool.balancedPieces(channels);  // ranges of channels, claimed as threads come free
     }
 
     @Override

@@ -177,11 +177,19 @@ public final class Conv2d implements Op {
     private static final int MIN_BLOCK_POSITIONS = 128;
     /** Columns of the widest register tile (a 64-wide strip of 512-bit vectors). */
     private static final int VECTOR_STRIP = 64;
+    /** Most floats of partial dw and scratch over all the backward pass's pieces when balanced (16 MB). */
+    private static final long BALANCED_BACKWARD_FLOATS = 1 << 22;
 
     private final Tensor x, y;
     private final Param w, b;  // b: null without bias
     private final WorkerPool pool;
     private final int pieces;
+    /**
+     * Pieces of the backward pass, each with its own partial dw and scratch: a few per thread
+     * ({@link WorkerPool#balancedPieces}) where their buffers stay small, so that the faster
+     * thread takes more images; else one a thread.
+     */
+    private final int backwardPieces;
     private final int c = in.c(), h = in.h(), wIn = in.w(), ho = out.h(), wo = out.w();
     private final int cg = c / groups;        // input channels one filter sees
     private final int fg = filters / groups;  // filters per group
@@ -276,23 +284,24 @@ public final class Conv2d implements Op {
       this.kDy = fg * fh * fw;
       this.xRows = implicit ? ImplicitConv.rowStarts(cg, fh, fw, planeX, wp) : null;
       this.dyRows = implicit ? ImplicitConv.rowStarts(fg, fh, fw, planeDy, wpDy) : null;
-      this.col = new float[pieces][];
-      this.dcol = new float[pieces][];
-      this.xPad = new float[pieces][];
-      this.dyGrid = new float[pieces][];
-      this.dyPad = new float[pieces][];
-      this.dxGrid = new float[pieces][];
-      this.phaseSlab = new float[pieces][];
-      this.phaseGrid = new float[pieces][];
       // Strided, dw from the forward pass's phases rather than a lowering, where dw is summed
       // transposed (32 filters a group and up) and the phases of the whole image are one block:
       // in training steps (ModelLayerSpeed -Dtrain=true, 2026-12-04), ResNet-20's stride-2
       // layers at batch 128 1.12x and 1.06x, AlexNet's conv1 at 16 1.24x.
       this.phasedDw = implicitForward && !implicit && blockRows == ho && dwTransposed;
-      this.dw = new float[pieces][w.size()];
+      this.backwardPieces = backwardPieces(pool, images);
+      this.col = new float[backwardPieces][];
+      this.dcol = new float[backwardPieces][];
+      this.xPad = new float[backwardPieces][];
+      this.dyGrid = new float[backwardPieces][];
+      this.dyPad = new float[backwardPieces][];
+      this.dxGrid = new float[backwardPieces][];
+      this.phaseSlab = new float[backwardPieces][];
+      this.phaseGrid = new float[backwardPieces][];
+      this.dw = new float[backwardPieces][w.size()];
       this.wT = implicit ? null : new float[w.size()];
       this.wFlip = implicit ? new float[w.size()] : null;
-      this.db = new float[pieces][b == null ? 0 : b.size()];
+      this.db = new float[backwardPieces][b == null ? 0 : b.size()];
     }
 
     /**
@@ -306,6 +315,17 @@ public final class Conv2d implements Op {
      */
     private boolean wholeImageProduct(int images, int target) {
       return !lowered && images >= 2 * pieces && hw <= 2 * target;
+    }
+
+    /**
+     * {@link #backwardPieces}: balanced over the plan's images where every piece's partial dw
+     * and scratch together stay under {@link #BALANCED_BACKWARD_FLOATS}.
+     */
+    private int backwardPieces(WorkerPool pool, int images) {
+      int balanced = pool.balancedPieces(images * groups);
+      long scratch = implicit ? (long) cg * planeX + (long) fg * ho * wp + (long) fg * planeDy + (long) cg * h * wpDy
+          : (phasedDw ? (long) cg * slabChannel + (long) fg * ho * wq : lowered ? (long) k * hw : 0) + (lowered ? (long) k * hw : 0);
+      return (w.size() + scratch) * balanced <= BALANCED_BACKWARD_FLOATS ? balanced : pieces;
     }
 
     /** Where channel group g of image i starts in x (and in x.grad). */
@@ -454,8 +474,8 @@ public final class Conv2d implements Op {
           transposePerGroup(w.value(), wT);
         }
       }
-      pool.run(pieces, backwardTask);
-      for (int p = 0; p < pieces; p++) {
+      pool.run(backwardPieces, backwardTask);
+      for (int p = 0; p < backwardPieces; p++) {
         addWeightGradient(dw[p], w.grad());
         if (b != null) Elementwise.addInto(db[p], 0, b.grad(), 0, db[p].length);
       }
@@ -512,7 +532,7 @@ public final class Conv2d implements Op {
       }
       if (lowered && !implicit && !phasedDw && col[piece] == null) col[piece] = new float[k * hw];
       if (lowered && !implicit && x.grad != null && dcol[piece] == null) dcol[piece] = new float[k * hw];
-      for (int u = splitStart(piece, pieces, units); u < splitStart(piece + 1, pieces, units); u++) {
+      for (int u = splitStart(piece, backwardPieces, units); u < splitStart(piece + 1, backwardPieces, units); u++) {
         int cb = u % channelBlocks, rest = u / channelBlocks;
         int g = rest % groups, i = rest / groups;
         int c0 = splitStart(cb, channelBlocks, cg), c1 = splitStart(cb + 1, channelBlocks, cg);

@@ -35,7 +35,7 @@ public final class Relu implements Op {
   public Step compile(Tensor[] inputs, Tensor output, Param[] params, WorkerPool pool) {
     Tensor x = inputs[0];
     int size = in.size();
-    int pieces = pool.threads();
+    int pieces = pool.balancedPieces(size);  // element ranges, claimed as threads come free
     return new Step() {
       private int count;
       private boolean writes;  // writesGradientOf: dx = masked dy, not dx += it

@@ -71,4 +71,13 @@ class WorkerPoolTest {
     pool.run(4, after::incrementAndGet);
     for (int p = 0; p < 4; p++) assertThat(after.get(p)).isEqualTo(1);
   }
+
+  @Test
+  void balancedJobsHaveAFewPiecesAThreadButNoEmptyOnesAndOneOnASingleThread() {
+    assertThat(new WorkerPool(2).balancedPieces(1000)).isEqualTo(8);
+    assertThat(new WorkerPool(2).balancedPieces(5)).isEqualTo(5);
+    assertThat(new WorkerPool(2).balancedPieces(0)).isEqualTo(1);
+    assertThat(new WorkerPool(1).balancedPieces(1000)).isEqualTo(1);
+    assertThat(new WorkerPool(3).balancedPieces(100)).isEqualTo(12);
+  }
 }

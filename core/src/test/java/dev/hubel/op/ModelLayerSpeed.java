@@ -57,6 +57,7 @@ public final class ModelLayerSpeed {
     for (Plan plan : plans) run(plan, batch, 5_000);  // the JIT compiles both variants' kernels
     int rounds = Integer.getInteger("rounds", 9);
     Map<String, double[][]> millis = new HashMap<>();  // layer -> [variant][round]
+    double[][] everyLayer = new double[2][rounds];  // [variant][round]: all layers, not only convolutions
     List<String> order = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       for (int v = 0; v < 2; v++) {
@@ -66,6 +67,7 @@ public final class ModelLayerSpeed {
         int passes = run(plans[v], batch, 400);
         for (String property : properties(settings[v])) System.clearProperty(property.split("=")[0]);
         for (Plan.StepTime t : plans[v].profile(passes)) {
+          everyLayer[v][round] += t.totalMillis();
           if (!t.kind().equals("CONV")) continue;
           if (!millis.containsKey(t.node())) order.add(t.node());
           millis.computeIfAbsent(t.node(), k -> new double[2][rounds])[v][round] = t.totalMillis();
@@ -93,6 +95,10 @@ public final class ModelLayerSpeed {
           conv.describe() + " on " + node.inputs().get(0).shape(), a, flop / a / 1e6, b, flop / b / 1e6, median(ratios));
     }
     System.out.printf(Locale.ROOT, "convolutions: A %.2f ms, B %.2f ms%n", total[0], total[1]);
+    double[] ratios = new double[rounds];
+    for (int r = 0; r < rounds; r++) ratios[r] = everyLayer[0][r] / everyLayer[1][r];
+    System.out.printf(Locale.ROOT, "every layer: A %.2f ms, B %.2f ms, A/B %.2f (per round: %s)%n", median(everyLayer[0]),
+        median(everyLayer[1]), median(ratios), Arrays.toString(Arrays.stream(ratios).map(x -> Math.round(x * 100) / 100.0).toArray()));
   }
 
   private static String show(String setting) {
