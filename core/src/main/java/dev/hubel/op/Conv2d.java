@@ -37,7 +37,8 @@ import java.util.List;
  * image instead of a lowered copy; strided ones (but 1x1) run forward the same way over the
  * padded image's phases, compute dw from those phases too (with 32 filters a group and up, the
  * image in one block of rows), and dx lowered. Deep 3x3 convolutions at stride 1 over enough of a
- * batch run by Winograd's F(4x4, 3x3) ({@link WinogradPass}), forward and backward. In inference
+ * batch run by Winograd's F(4x4, 3x3) ({@link WinogradPass}), forward and backward. Filters that
+ * cover the whole unpadded input (LeNet-5's C5) make a dense layer, run over the batch. In inference
  * the bias, a fused batch norm, a residual block's shortcut and a fused ReLU are applied as the
  * output is written ({@link dev.hubel.kernel.Epilogue}).
  * Which shapes take which path, and the measurements behind it: {@link ConvPathRules}.
@@ -151,6 +152,7 @@ public final class Conv2d implements Op {
    */
   static String forwardPath(Step step, int n) {
     Compiled c = (Compiled) step;
+    if (c.wholeInput) return "whole";
     if (c.winograd != null && c.winograd.pays(n)) return "winograd";
     return !c.lowered ? "gemm" : c.implicitForward ? "implicit" : "lowered";
   }
@@ -196,6 +198,7 @@ public final class Conv2d implements Op {
     private final int k = cg * fh * fw;       // rows of col, columns of w
     private final int hw = ho * wo;           // columns of col
     private final boolean lowered;            // false for 1x1, stride 1, pad 0: the image is col
+    private final boolean wholeInput;         // each filter covers the whole unpadded input: a dense layer (see forwardWhole)
     private final boolean implicit;           // stride 1: the product reads the padded image through row tables
     private final boolean implicitForward;    // implicit, or strided and forward through phases of the padded image
     private final WinogradPass winograd;      // 3x3 at stride 1, deep: by Winograd over batches where it pays, else as above; or null
@@ -224,6 +227,7 @@ public final class Conv2d implements Op {
     private final boolean phasedDw;  // strided, one block of rows: dw over the forward pass's phases, not a lowering
     private final WorkerPool.Task forwardTask = this::forwardPiece;
     private final WorkerPool.Task backwardTask = this::backwardPiece;
+    private final WorkerPool.Task wholeForwardTask = this::forwardWhole, wholeBackwardTask = this::backwardWhole;
     private int n, units, filterBlocks, channelBlocks;
     private Tensor reluOutput;  // FusesRelu: inference passes write max(0, y) here instead; or null
     private float[] dst;        // this pass's destination: y.value, or reluOutput.value when fused
@@ -243,13 +247,14 @@ public final class Conv2d implements Op {
       this.pool = pool;
       this.pieces = pool.threads();
       this.lowered = !(fh == 1 && fw == 1 && stride == 1 && pad == 0 && padW == 0);
+      this.wholeInput = lowered && groups == 1 && fh == h && fw == wIn && pad == 0 && padW == 0;
       this.wp = wIn + 2 * padW;
-      this.implicit = lowered && ConvPathRules.implicit(cg, h, wIn, fg, fh, fw, stride, pad, padW, wo);
+      this.implicit = lowered && !wholeInput && ConvPathRules.implicit(cg, h, wIn, fg, fh, fw, stride, pad, padW, wo);
       this.implicitForward = implicit || lowered && ConvPathRules.phased(cg, h, wIn, fg, fh, fw, stride, pad, padW, wo);
       this.wq = ImplicitConv.phaseWidth(wp, stride);
       int phasesPerChannel = ImplicitConv.phases(stride, fh) * ImplicitConv.phases(stride, fw);
       this.dwTransposed = implicit || fg >= 32;
-      this.winograd = ConvPathRules.winograd(cg, fg, fh, fw, stride, pad, padW)
+      this.winograd = !wholeInput && ConvPathRules.winograd(cg, fg, fh, fw, stride, pad, padW)
           ? new WinogradPass(x, y, w, b, pool, groups, pad) : null;
       // positions per forward block: as many lowered columns as fill COLUMN_BLOCK_FLOATS, in whole strips
       int target = Math.max(MIN_BLOCK_POSITIONS, COLUMN_BLOCK_FLOATS / k / VECTOR_STRIP * VECTOR_STRIP);
@@ -365,7 +370,8 @@ public final class Conv2d implements Op {
 
     @Override
     public boolean fusesResidual() {
-      return winograd == null && !implicitForward;  // every pass then finishes in the product's epilogue
+      // every pass then finishes in the product's epilogue (forwardWhole's products are transposed)
+      return winograd == null && !implicitForward && !wholeInput;
     }
 
     @Override
@@ -392,6 +398,10 @@ public final class Conv2d implements Op {
       if (normed) {
         float[] g = normGamma.value(), v = normVar.value();
         for (int f = 0; f < filters; f++) normA[f] = g[f] * (float) (1 / Math.sqrt((double) v[f] + BatchNorm.EPS));
+      }
+      if (wholeInput) {
+        pool.run(pool.balancedPieces(n), wholeForwardTask);
+        return;
       }
       if (winograd != null) {
         // its output transform applies the bias, then the ReLU or the norm the plan skips, as it writes
@@ -460,6 +470,11 @@ public final class Conv2d implements Op {
     @Override
     public void backward(int n) {
       this.n = n;
+      if (wholeInput) {
+        pool.run(backwardPieces, wholeBackwardTask);
+        reduceWeightGradients();
+        return;
+      }
       if (winograd != null && winograd.backward(n)) {
         if (b != null) addBiasGradient(n);
         return;
@@ -475,9 +490,63 @@ public final class Conv2d implements Op {
         }
       }
       pool.run(backwardPieces, backwardTask);
+      reduceWeightGradients();
+    }
+
+    /** The pieces' partial dw and db added into the gradients, in piece order. */
+    private void reduceWeightGradients() {
       for (int p = 0; p < backwardPieces; p++) {
         addWeightGradient(dw[p], w.grad());
         if (b != null) Elementwise.addInto(db[p], 0, b.grad(), 0, db[p].length);
+      }
+    }
+
+    /**
+     * Forward where each filter covers the whole input (LeNet-5's C5: 120 5x5 filters on 5x5x16):
+     * the lowering of an image is the image itself and the output one value a filter, so the
+     * layer is a dense one, y (n x F) = x (n x k) . w^T. Image by image it had been n products
+     * one column wide, each a pass over all the weights (LeNet-5's C5 at 4-8 GFLOP/s, half of its
+     * training step). Piece {@code piece} takes a run of images: Y^T = w . x^T with the epilogue
+     * on each filter's row, then transposed into y.
+     */
+    private void forwardWhole(int piece) {
+      int pieces = pool.balancedPieces(n), i0 = splitStart(piece, pieces, n), i1 = splitStart(piece + 1, pieces, n);
+      int count = i1 - i0;
+      if (count == 0) return;
+      float[] t = ThreadScratch.floats(filters * count);
+      boolean norm = normed && !clamp;
+      Epilogue finish = ThreadScratch.epilogue().set(0, b == null ? null : b.value(),
+          norm ? normMean.value() : null, norm ? normA : null, norm ? normBeta.value() : null,
+          clamp || norm && normRelu);
+      Gemm.sgemm(false, true, filters, count, k, w.value(), 0, k, x.value, i0 * k, k, t, 0, count, false, finish);
+      for (int f = 0; f < filters; f++) {
+        for (int j = 0; j < count; j++) dst[(i0 + j) * filters + f] = t[f * count + j];
+      }
+    }
+
+    /**
+     * Backward of {@link #forwardWhole} over piece {@code piece}'s run of images: dw (summed
+     * transposed where {@link #dwTransposed}, x^T . dy, else dy^T . x) and db into the piece's
+     * partial sums, and dx += dy . w.
+     */
+    private void backwardWhole(int piece) {
+      int i0 = splitStart(piece, backwardPieces, n), i1 = splitStart(piece + 1, backwardPieces, n), count = i1 - i0;
+      float[] dwp = dw[piece], dbp = db[piece];
+      java.util.Arrays.fill(dwp, 0f);
+      java.util.Arrays.fill(dbp, 0f);
+      if (count == 0) return;
+      float[] dy = y.grad;
+      int dyOff = i0 * filters;
+      if (dwTransposed) {
+        Gemm.sgemm(true, false, k, filters, count, x.value, i0 * k, k, dy, dyOff, filters, dwp, 0, filters, false);
+      } else {
+        Gemm.sgemm(true, false, filters, k, count, dy, dyOff, filters, x.value, i0 * k, k, dwp, 0, k, false);
+      }
+      if (b != null) {
+        for (int i = 0; i < count; i++) Elementwise.addInto(dy, dyOff + i * filters, dbp, 0, filters);
+      }
+      if (x.grad != null) {
+        Gemm.sgemm(false, false, count, k, filters, dy, dyOff, filters, w.value(), 0, k, x.grad, i0 * k, k, true);
       }
     }
 

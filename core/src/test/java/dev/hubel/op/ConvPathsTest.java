@@ -101,6 +101,12 @@ class ConvPathsTest {
       "128, 6, 6, 130, 3, 3, 1, 1, 1, 32, winograd",
       "256, 6, 6, 258, 3, 3, 1, 1, 2, 32, winograd",
       "64, 13, 11, 65, 3, 3, 1, 2, 1, 8, winograd",
+      // each filter over the whole unpadded input (LeNet-5's C5): a dense layer over runs of images, dw
+      // summed as it is (under 32 filters) and transposed (32 and up), one image and many
+      "16, 5, 5, 120, 5, 5, 1, 0, 1, 3, whole",
+      "3, 7, 6, 5, 7, 6, 1, 0, 1, 17, whole",
+      "33, 3, 3, 40, 3, 3, 2, 0, 1, 1, whole",
+      "33, 3, 3, 40, 3, 3, 2, 0, 1, 9, whole",
   })
   void everyCutMatchesTheDirectConvolution(int c, int h, int w, int filters, int fh, int fw,
                                            int stride, int pad, int groups, int batch, String path) {

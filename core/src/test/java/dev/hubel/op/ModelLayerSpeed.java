@@ -30,7 +30,8 @@ import java.util.SplittableRandom;
  * on every call can be timed the same way), and
  * {@code frozen} for a plan whose weights are frozen ({@code Plan.freezeWeights}; not with
  * {@code -Dtrain=true}, which times training steps, forward and backward, instead of inference);
- * {@code -Dthreads} sets the pool (2 by default), {@code -Drounds} the rounds (9).
+ * {@code -Dthreads} sets the pool (2 by default), {@code -Drounds} the rounds (9), {@code -Dchannels}
+ * the input's channels (3).
  */
 public final class ModelLayerSpeed {
   /** -Dtrain=true: time training steps (each layer's forward and backward) instead of inference passes. */
@@ -43,7 +44,7 @@ public final class ModelLayerSpeed {
     int batch = Integer.parseInt(args[1]), side = Integer.parseInt(args[2]);
     String[] settings = {args.length > 3 ? args[3] : "hubel.conv=lowered", args.length > 4 ? args[4] : ""};
     WorkerPool pool = new WorkerPool(Integer.getInteger("threads", 2));
-    Model model = Zoo.build(name, new Zoo.Options(null, Shape.chw(3, side, side), null)).initialize(Init.HE, 1);
+    Model model = Zoo.build(name, new Zoo.Options(null, Shape.chw(Integer.getInteger("channels", 3), side, side), null)).initialize(Init.HE, 1);
     Plan[] plans = new Plan[2];
     for (int v = 0; v < 2; v++) {
       for (String property : properties(settings[v])) System.setProperty(property.split("=")[0], property.split("=")[1]);
