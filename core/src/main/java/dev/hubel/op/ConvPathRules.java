@@ -37,8 +37,9 @@ final class ConvPathRules {
   private static volatile String warned = "";
 
   /**
-   * Fewest filters per group for the implicit GEMM. Its weight gradient is always summed
-   * transposed (k x filters), which wastes most of a register tile below one vector of filters.
+   * Fewest filters per group for the implicit GEMM at depths from {@link #IMPLICIT_MIN_DEPTH}. Its
+   * weight gradient is always summed transposed (k x filters), which wastes most of a register tile
+   * below one vector of filters; yet with {@link #FEW_FILTERS} or fewer the lowering costs more.
    */
   private static final int IMPLICIT_MIN_FILTERS = 16;
   /**
@@ -59,6 +60,19 @@ final class ConvPathRules {
    * 5x5 layer.
    */
   private static final int IMPLICIT_MIN_DEPTH = 32;
+  /**
+   * With this many filters a group or fewer, the lowering costs more than the product it feeds
+   * (each lowered float serves that many multiply-adds), and the implicit GEMM won from a depth of
+   * {@link #FEW_FILTERS_MIN_DEPTH} and with up to {@link #FEW_FILTERS_MAX_WASTE} extra grid columns
+   * (ModelLayerSpeed, both variants in one JVM, 2026-12-04): ResNet-20's stem (3 channels into 16,
+   * depth 27) 1.55-1.58x in training at 128 and 1.22x in inference; LeNet-5's C1 (1 into 6, 5x5,
+   * depth 25) 1.25x training at 64 and 1.9-2.1x inference at 1 and 64, its C3 (6 into 16 on 14x14,
+   * depth 150, 4 extra columns to 10) 1.43x and 1.9x. With 64 filters at depth 27 (VGG-16's first
+   * layer) it lost (0.68-0.78x), with 32 at depth 9 (fashion-cnn's, above) too. Untried: depths
+   * under 25, more waste.
+   */
+  private static final int FEW_FILTERS = 16, FEW_FILTERS_MIN_DEPTH = 25;
+  private static final double FEW_FILTERS_MAX_WASTE = 0.4;
   /**
    * Most floats in one group's padded image for the implicit GEMM: VGG-16's largest, 64 channels
    * of 226x226, fit. The bound was 2^16 after larger images had measured slower than lowering
@@ -122,8 +136,11 @@ final class ConvPathRules {
    */
   private static boolean withinImplicitBounds(int cg, int h, int w, int fg, int fh, int fw, int pad, int padW,
                                               int gridW, int wo) {
-    return cg * fh * fw >= IMPLICIT_MIN_DEPTH && fg >= IMPLICIT_MIN_FILTERS && fg <= IMPLICIT_MAX_FILTERS
-        && gridW - wo <= IMPLICIT_MAX_WASTE * wo && (long) cg * (h + 2 * pad) * (w + 2 * padW) <= IMPLICIT_MAX_IMAGE_FLOATS;
+    boolean few = fg <= FEW_FILTERS;
+    return cg * fh * fw >= (few ? FEW_FILTERS_MIN_DEPTH : IMPLICIT_MIN_DEPTH)
+        && (few || fg >= IMPLICIT_MIN_FILTERS) && fg <= IMPLICIT_MAX_FILTERS
+        && gridW - wo <= (few ? FEW_FILTERS_MAX_WASTE : IMPLICIT_MAX_WASTE) * wo
+        && (long) cg * (h + 2 * pad) * (w + 2 * padW) <= IMPLICIT_MAX_IMAGE_FLOATS;
   }
 
   /**

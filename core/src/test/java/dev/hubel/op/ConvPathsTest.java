@@ -34,15 +34,22 @@ class ConvPathsTest {
   @ParameterizedTest(name = "{0}x{1}x{2} into {3} {4}x{5} stride {6} pad {7} groups {8}, batch {9}")
   @CsvSource({
       // c, h, w, filters, fh, fw, stride, pad, groups, batch, the forward pass's path (Conv2d.forwardPath)
-      "3, 7, 7, 5, 3, 3, 1, 1, 1, 1, lowered",
-      "3, 7, 7, 5, 3, 3, 1, 1, 1, 3, lowered",
+      "3, 7, 7, 20, 3, 3, 1, 1, 1, 1, lowered",
+      "3, 7, 7, 20, 3, 3, 1, 1, 1, 3, lowered",
       "1, 33, 33, 7, 3, 3, 2, 1, 1, 1, lowered",
       "4, 7, 7, 6, 1, 1, 1, 0, 2, 1, gemm",
       "4, 7, 7, 6, 1, 1, 1, 0, 2, 7, gemm",
       "5, 7, 7, 3, 1, 1, 2, 0, 1, 3, lowered",
       "3, 257, 1, 7, 3, 1, 1, 1, 1, 1, lowered",
-      "33, 9, 9, 7, 3, 3, 1, 0, 1, 1, lowered",
-      "6, 40, 40, 12, 5, 5, 1, 2, 3, 1, lowered",
+      "3, 9, 9, 40, 3, 3, 1, 0, 1, 1, lowered",
+      "6, 40, 40, 60, 3, 3, 1, 1, 3, 1, lowered",
+      // at most 16 filters a group, from a depth of 25 (ConvPathRules.FEW_FILTERS): implicit, as ResNet-20's
+      // stem, LeNet-5's C1 (pad 2) and C3 (4 extra grid columns to 10), 7 filters, 4 a group in 3 groups
+      "3, 7, 7, 5, 3, 3, 1, 1, 1, 3, implicit",
+      "1, 28, 28, 6, 5, 5, 1, 2, 1, 2, implicit",
+      "6, 14, 14, 16, 5, 5, 1, 0, 1, 2, implicit",
+      "33, 9, 9, 7, 3, 3, 1, 0, 1, 1, implicit",
+      "6, 40, 40, 12, 5, 5, 1, 2, 3, 1, implicit",
       "64, 24, 24, 33, 3, 3, 1, 1, 1, 1, implicit",
       "64, 24, 24, 33, 3, 3, 1, 1, 1, 3, implicit",
       "7, 1, 1, 257, 1, 1, 1, 0, 1, 3, gemm",
