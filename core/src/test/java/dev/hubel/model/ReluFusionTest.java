@@ -21,16 +21,19 @@ import org.junit.jupiter.api.Test;
  */
 class ReluFusionTest {
   private static final WorkerPool POOL = new WorkerPool(2);
+  private static final int C = 20;
 
   private Node conv, bn, bnRelu, bn2, sum, sumRelu, shared, sharedRelu;
 
   /** A residual block, and a batch norm read by two nodes (so not fused) at its end. */
   private Model block() {
-    Node x = input(4, 6, 6);
-    conv = conv2d(x, 4, 3, 3, 1, 1, Fit.EXACT, false);
+    // 20 filters: lowered convolutions, whose products finish with the norm, the shortcut and the ReLU
+    // (ConvPathRules: 16 or fewer would take the implicit GEMM, which fuses no shortcut)
+    Node x = input(C, 6, 6);
+    conv = conv2d(x, C, 3, 3, 1, 1, Fit.EXACT, false);
     bn = batchNorm(conv);
     bnRelu = relu(bn);
-    bn2 = batchNorm(conv2d(bnRelu, 4, 3, 3, 1, 1, Fit.EXACT, false));
+    bn2 = batchNorm(conv2d(bnRelu, C, 3, 3, 1, 1, Fit.EXACT, false));
     sum = add(bn2, x);
     sumRelu = relu(sum);
     shared = batchNorm(sumRelu);
@@ -57,7 +60,7 @@ class ReluFusionTest {
     Random rnd = new Random(3);
     randomize(model, rnd);
     Plan plan = model.compile(3, POOL);
-    for (int i = 0; i < 3 * 4 * 36; i++) plan.input()[i] = rnd.nextFloat() - 0.5f;
+    for (int i = 0; i < 3 * C * 36; i++) plan.input()[i] = rnd.nextFloat() - 0.5f;
     plan.setProfiling(true);
     plan.forward(3, false);
     for (Plan.StepTime t : plan.profile(1)) {  // the steps folded into a convolution, or into their input, did not run
@@ -77,7 +80,7 @@ class ReluFusionTest {
       Node[] pair = pairs[k];
       float[] in = plan.activations(pair[0]), out = written[k];  // the first, unwritten, makes the pass again unfused
       int negative = 0;
-      for (int i = 0; i < 3 * 4 * 36; i++) {
+      for (int i = 0; i < 3 * C * 36; i++) {
         assertThat(Float.floatToRawIntBits(out[i])).as("%s at %d", pair[1].name(), i)
             .isEqualTo(Float.floatToRawIntBits(Math.max(0f, in[i])));
         if (in[i] < 0) negative++;
@@ -87,13 +90,13 @@ class ReluFusionTest {
     assertThat(plan.output()).as("the output, unfused").containsExactly(first);
     // The batch norm with two readers is not fused: the last add read its output as written.
     float[] sharedOut = plan.activations(shared), sharedReluOut = plan.activations(sharedRelu);
-    for (int i = 0; i < 3 * 4 * 36; i++) assertThat(first[i]).isEqualTo(sharedReluOut[i] + sharedOut[i]);
+    for (int i = 0; i < 3 * C * 36; i++) assertThat(first[i]).isEqualTo(sharedReluOut[i] + sharedOut[i]);
     // A second inference pass gives the same output; a training pass, never fused, writes both.
     plan.forward(3, false);
     assertThat(plan.output()).containsExactly(first);
     plan.forward(3, true);
     float[] in = plan.activations(bn), out = plan.activations(bnRelu);
-    for (int i = 0; i < 3 * 4 * 36; i++) assertThat(out[i]).isEqualTo(Math.max(0f, in[i]));
+    for (int i = 0; i < 3 * C * 36; i++) assertThat(out[i]).isEqualTo(Math.max(0f, in[i]));
   }
 
   @Test
@@ -102,15 +105,15 @@ class ReluFusionTest {
     Random rnd = new Random(4);
     randomize(model, rnd);
     Plan plan = model.compile(2, POOL);
-    for (int i = 0; i < 2 * 4 * 36; i++) plan.input()[i] = rnd.nextFloat() - 0.5f;
+    for (int i = 0; i < 2 * C * 36; i++) plan.input()[i] = rnd.nextFloat() - 0.5f;
     plan.forward(2, false);
     float[] bnFirst = plan.activations(bn).clone();
-    for (int i = 0; i < 2 * 4 * 36; i++) plan.input()[i] = rnd.nextFloat() - 0.5f;
+    for (int i = 0; i < 2 * C * 36; i++) plan.input()[i] = rnd.nextFloat() - 0.5f;
     plan.forward(2, false);
     float[] bnSecond = plan.activations(bn);
     assertThat(bnSecond).isNotEqualTo(bnFirst);  // the new batch's, not the one from before
     float[] relu = plan.activations(bnRelu);
-    for (int i = 0; i < 2 * 4 * 36; i++) assertThat(relu[i]).isEqualTo(Math.max(0f, bnSecond[i]));
+    for (int i = 0; i < 2 * C * 36; i++) assertThat(relu[i]).isEqualTo(Math.max(0f, bnSecond[i]));
     assertThat(plan.firstNonFiniteOutput(2)).isNull();
     assertThat(model.params()).anyMatch(p -> p.role() == Role.RUNNING_MEAN);
   }
