@@ -22,6 +22,10 @@ public final class Pooling {
       max2x2(x, xOff, planes, h, w, ho, wo, y, yOff, argmax);
       return;
     }
+    if (fh == 1 && fw == 1 && pad == 0) {
+      subsample(x, xOff, planes, h, w, stride, ho, wo, y, yOff, argmax);
+      return;
+    }
     // The maximum is taken with Math.max (no branch; a NaN wins), and only then, for training,
     // where it was: the last cell from the end that holds it. Selects on each comparison had
     // compiled to branches that a random image mispredicts: 30 ns an output, a 112x112x64 pool
@@ -41,6 +45,24 @@ public final class Pooling {
           for (int ox = oxB; ox < wo; ox++) maxWindow(x, in, h, w, fh, fw, stride, pad, oy, ox, y, o + ox, argmax);
         } else {
           for (int ox = 0; ox < wo; ox++) maxWindow(x, in, h, w, fh, fw, stride, pad, oy, ox, y, o + ox, argmax);
+        }
+      }
+    }
+  }
+
+  /**
+   * A 1x1 window: every stride-th pixel of every stride-th row, each its own maximum (ResNet-20's
+   * shortcut at stride 2, x[:, :, ::2, ::2]). The general loop took it output by output through
+   * the clipped-window arithmetic, 2-5 ms of a ResNet-20 training step at batch 128.
+   */
+  private static void subsample(float[] x, int xOff, int planes, int h, int w, int stride, int ho, int wo,
+                                float[] y, int yOff, int[] argmax) {
+    for (int p = 0; p < planes; p++) {
+      for (int oy = 0; oy < ho; oy++) {
+        int from = xOff + p * h * w + oy * stride * w, o = yOff + (p * ho + oy) * wo;
+        for (int ox = 0; ox < wo; ox++) y[o + ox] = x[from + ox * stride];
+        if (argmax != null) {
+          for (int ox = 0; ox < wo; ox++) argmax[o + ox] = from + ox * stride;
         }
       }
     }

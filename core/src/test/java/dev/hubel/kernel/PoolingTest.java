@@ -51,9 +51,11 @@ class PoolingTest {
     }
   }
 
-  /** Any window, stride and padding (AlexNet's 3x3 at stride 2; ResNet's with padding 1): the same rule, padding never winning. */
+  /** Any window, stride and padding (AlexNet's 3x3 at stride 2; ResNet's with padding 1; 1x1): the same rule, padding never winning. */
   @ParameterizedTest(name = "{0} planes of {1}x{2}, {3}x{3} stride {4} pad {5}")
-  @CsvSource({"3, 13, 13, 3, 2, 0", "2, 8, 9, 3, 2, 1", "1, 7, 7, 3, 1, 1", "2, 6, 5, 2, 1, 0", "4, 11, 10, 5, 3, 2", "2, 56, 57, 3, 2, 1", "1, 27, 27, 3, 2, 0", "2, 10, 3, 3, 1, 0", "1, 4, 4, 3, 2, 1"})
+  @CsvSource({"3, 13, 13, 3, 2, 0", "2, 8, 9, 3, 2, 1", "1, 7, 7, 3, 1, 1", "2, 6, 5, 2, 1, 0", "4, 11, 10, 5, 3, 2", "2, 56, 57, 3, 2, 1", "1, 27, 27, 3, 2, 0", "2, 10, 3, 3, 1, 0", "1, 4, 4, 3, 2, 1",
+      // 1x1 windows (ResNet-20's shortcut at stride 2): every stride-th pixel
+      "3, 8, 8, 1, 2, 0", "2, 7, 9, 1, 3, 0", "1, 5, 5, 1, 1, 0"})
   void anyWindowIsTheFirstMaximumWithNaNWinning(int planes, int h, int w, int f, int stride, int pad) {
     int ho = (h + 2 * pad - f) / stride + 1, wo = (w + 2 * pad - f) / stride + 1;
     SplittableRandom rng = new SplittableRandom(planes * 1000L + h * 10L + w + f);
