@@ -273,6 +273,16 @@ final class VectorGemm implements GemmKernel {
         } else {
           a0 = aBase + r / MR * aGroup; a1 = a0 + aRow; a2 = a1 + aRow; a3 = a2 + aRow; a4 = a3 + aRow; a5 = a4 + aRow;
         }
+        if (finish == null && r + MR <= mb) {
+          // no epilogue and a whole tile: the accumulators go straight into C
+          if (bRows != null) {
+            tileGatheredInto(aSrc, a0, a1, a2, a3, a4, a5, bSource, bRows, bRowsOff, bStrip, kb,
+                c, cBase + r * ldc + s * NR, ldc, overwrite);
+          } else {
+            tileInto(aSrc, a0, a1, a2, a3, a4, a5, bSource, bStrip, bStride, kb, c, cBase + r * ldc + s * NR, ldc, overwrite);
+          }
+          continue;
+        }
         if (bRows != null) {
           tileGathered(aSrc, a0, a1, a2, a3, a4, a5, bSource, bRows, bRowsOff, bStrip, kb, scratch);
         } else {
@@ -534,9 +544,10 @@ final class VectorGemm implements GemmKernel {
       av = FloatVector.broadcast(S, a[a5 + p]);
       c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
     }
-    // Written out to a scratch tile, then added to C by a separate small loop: storing straight
-    // into C row by row made this method too big for C2 to inline the helpers, and a vector
-    // passed to a method that is not inlined is boxed.
+    // Written out to a scratch tile, then finished and stored by a separate small loop (the
+    // epilogue's, or the edge's partial vectors): doing that here through helpers made this method
+    // too big for C2 to inline them, and a vector passed to a method that is not inlined is boxed.
+    // Whole tiles with no epilogue go straight into C instead ({@link #tileInto}).
     c00.intoArray(out, 0); c01.intoArray(out, L); c02.intoArray(out, 2 * L); c03.intoArray(out, 3 * L);
     c10.intoArray(out, NR); c11.intoArray(out, NR + L);
     c12.intoArray(out, NR + 2 * L); c13.intoArray(out, NR + 3 * L);
@@ -661,6 +672,116 @@ final class VectorGemm implements GemmKernel {
     c22.intoArray(out, 2 * NR + 2 * L); c23.intoArray(out, 2 * NR + 3 * L);
     c30.intoArray(out, 3 * NR); c31.intoArray(out, 3 * NR + L);
     c32.intoArray(out, 3 * NR + 2 * L); c33.intoArray(out, 3 * NR + 3 * L);
+  }
+
+  /**
+   * {@link #tile} storing its accumulators straight into C's rows (ldc apart from {@code at}),
+   * or adding them to C's, where no epilogue finishes the tile: no round trip through the
+   * scratch tile.
+   */
+  private static void tileInto(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
+                                float[] bSource, int bBase, int bStride, int kb,
+                                float[] c, int at, int ldc, boolean overwrite) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+    FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+    FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+    for (int p = 0; p < kb; p++) {
+      int bi = bBase + p * bStride;
+      FloatVector b0 = FloatVector.fromArray(S, bSource, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bSource, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, bSource, bi + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(S, bSource, bi + 3 * L);
+      FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+      av = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+      av = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+      av = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
+      av = FloatVector.broadcast(S, a[a4 + p]);
+      c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
+      av = FloatVector.broadcast(S, a[a5 + p]);
+      c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
+    }
+    int r0 = at, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+    if (!overwrite) {
+      // C + tile, as storeTile adds (the same sum either way round)
+      c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+      c02 = c02.add(FloatVector.fromArray(S, c, r0 + 2 * L)); c03 = c03.add(FloatVector.fromArray(S, c, r0 + 3 * L));
+      c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+      c12 = c12.add(FloatVector.fromArray(S, c, r1 + 2 * L)); c13 = c13.add(FloatVector.fromArray(S, c, r1 + 3 * L));
+      c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+      c22 = c22.add(FloatVector.fromArray(S, c, r2 + 2 * L)); c23 = c23.add(FloatVector.fromArray(S, c, r2 + 3 * L));
+      c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+      c32 = c32.add(FloatVector.fromArray(S, c, r3 + 2 * L)); c33 = c33.add(FloatVector.fromArray(S, c, r3 + 3 * L));
+      c40 = c40.add(FloatVector.fromArray(S, c, r4)); c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
+      c42 = c42.add(FloatVector.fromArray(S, c, r4 + 2 * L)); c43 = c43.add(FloatVector.fromArray(S, c, r4 + 3 * L));
+      c50 = c50.add(FloatVector.fromArray(S, c, r5)); c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+      c52 = c52.add(FloatVector.fromArray(S, c, r5 + 2 * L)); c53 = c53.add(FloatVector.fromArray(S, c, r5 + 3 * L));
+    }
+    c00.intoArray(c, r0); c01.intoArray(c, r0 + L); c02.intoArray(c, r0 + 2 * L); c03.intoArray(c, r0 + 3 * L);
+    c10.intoArray(c, r1); c11.intoArray(c, r1 + L); c12.intoArray(c, r1 + 2 * L); c13.intoArray(c, r1 + 3 * L);
+    c20.intoArray(c, r2); c21.intoArray(c, r2 + L); c22.intoArray(c, r2 + 2 * L); c23.intoArray(c, r2 + 3 * L);
+    c30.intoArray(c, r3); c31.intoArray(c, r3 + L); c32.intoArray(c, r3 + 2 * L); c33.intoArray(c, r3 + 3 * L);
+    c40.intoArray(c, r4); c41.intoArray(c, r4 + L); c42.intoArray(c, r4 + 2 * L); c43.intoArray(c, r4 + 3 * L);
+    c50.intoArray(c, r5); c51.intoArray(c, r5 + L); c52.intoArray(c, r5 + 2 * L); c53.intoArray(c, r5 + 3 * L);
+  }
+
+  /** {@link #tileInto} with B gathered, as {@link #tileGathered}. */
+  private static void tileGatheredInto(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
+                                float[] bSource, int[] bRows, int bRowsOff, int col, int kb,
+                                float[] c, int at, int ldc, boolean overwrite) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+    FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+    FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+    for (int p = 0; p < kb; p++) {
+      int bi = bRows[bRowsOff + p] + col;
+      FloatVector b0 = FloatVector.fromArray(S, bSource, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bSource, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, bSource, bi + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(S, bSource, bi + 3 * L);
+      FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+      av = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+      av = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+      av = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
+      av = FloatVector.broadcast(S, a[a4 + p]);
+      c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
+      av = FloatVector.broadcast(S, a[a5 + p]);
+      c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
+    }
+    int r0 = at, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+    if (!overwrite) {
+      // C + tile, as storeTile adds (the same sum either way round)
+      c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+      c02 = c02.add(FloatVector.fromArray(S, c, r0 + 2 * L)); c03 = c03.add(FloatVector.fromArray(S, c, r0 + 3 * L));
+      c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+      c12 = c12.add(FloatVector.fromArray(S, c, r1 + 2 * L)); c13 = c13.add(FloatVector.fromArray(S, c, r1 + 3 * L));
+      c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+      c22 = c22.add(FloatVector.fromArray(S, c, r2 + 2 * L)); c23 = c23.add(FloatVector.fromArray(S, c, r2 + 3 * L));
+      c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+      c32 = c32.add(FloatVector.fromArray(S, c, r3 + 2 * L)); c33 = c33.add(FloatVector.fromArray(S, c, r3 + 3 * L));
+      c40 = c40.add(FloatVector.fromArray(S, c, r4)); c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
+      c42 = c42.add(FloatVector.fromArray(S, c, r4 + 2 * L)); c43 = c43.add(FloatVector.fromArray(S, c, r4 + 3 * L));
+      c50 = c50.add(FloatVector.fromArray(S, c, r5)); c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+      c52 = c52.add(FloatVector.fromArray(S, c, r5 + 2 * L)); c53 = c53.add(FloatVector.fromArray(S, c, r5 + 3 * L));
+    }
+    c00.intoArray(c, r0); c01.intoArray(c, r0 + L); c02.intoArray(c, r0 + 2 * L); c03.intoArray(c, r0 + 3 * L);
+    c10.intoArray(c, r1); c11.intoArray(c, r1 + L); c12.intoArray(c, r1 + 2 * L); c13.intoArray(c, r1 + 3 * L);
+    c20.intoArray(c, r2); c21.intoArray(c, r2 + L); c22.intoArray(c, r2 + 2 * L); c23.intoArray(c, r2 + 3 * L);
+    c30.intoArray(c, r3); c31.intoArray(c, r3 + L); c32.intoArray(c, r3 + 2 * L); c33.intoArray(c, r3 + 3 * L);
+    c40.intoArray(c, r4); c41.intoArray(c, r4 + L); c42.intoArray(c, r4 + 2 * L); c43.intoArray(c, r4 + 3 * L);
+    c50.intoArray(c, r5); c51.intoArray(c, r5 + L); c52.intoArray(c, r5 + 2 * L); c53.intoArray(c, r5 + 3 * L);
   }
 
   /** {@link #storeTile}, or {@link #storeFinished} with the epilogue when there is one. */
