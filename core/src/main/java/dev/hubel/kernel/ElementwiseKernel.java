@@ -30,8 +30,18 @@ interface ElementwiseKernel {
   /** y[yOff + j] = max(0, x[xOff + j] + bias) for j in [0, len): a convolution's bias and the ReLU after it. */
   void biasRelu(float[] x, int xOff, float[] y, int yOff, int len, float bias);
 
+  /** Local response normalisation's forward pass over pixels p0..p1 of one image ({@link LocalResponseNorm#forward}). */
+  void localResponse(float[] x, float[] y, float[] s, int off, int c, int hw, int p0, int p1,
+                     int size, float alpha, float beta, float k);
+
   /** The plain Java loops, for a JVM without the Vector API. */
   final class Plain implements ElementwiseKernel {
+    @Override
+    public void localResponse(float[] x, float[] y, float[] s, int off, int c, int hw, int p0, int p1,
+                              int size, float alpha, float beta, float k) {
+      LocalResponseNorm.forwardPlain(x, y, s, off, c, hw, p0, p1, size, alpha, beta, k);
+    }
+
     @Override
     public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to, boolean accumulate) {
       if (accumulate) {

@@ -80,6 +80,42 @@ final class VectorElementwise implements ElementwiseKernel {
     return total;
   }
 
+  /**
+   * A channel at a time, one vector of pixels at a time: the squares of its window's channels
+   * summed in channel order (a multiply, then an add, as the plain loop does), the base, and
+   * AlexNet's power 0.75 as sqrt(base * sqrt(base)) in double, so the same bits as the plain
+   * loop, which went over each window channel's plane and then over the bases again (0.86 ms a
+   * 55x55x96 image on one core, its power alone 0.19). Other powers go the plain way.
+   */
+  @Override
+  public void localResponse(float[] x, float[] y, float[] s, int off, int c, int hw, int p0, int p1,
+                            int size, float alpha, float beta, float k) {
+    if (beta != 0.75f) {
+      LocalResponseNorm.forwardPlain(x, y, s, off, c, hw, p0, p1, size, alpha, beta, k);
+      return;
+    }
+    int before = size / 2, after = (size - 1) / 2, whole = p0 + S.loopBound(p1 - p0);
+    VectorMask<Float> upper = VectorMask.fromLong(S, -1L << (S.length() / 2));
+    for (int ch = 0; ch < c; ch++) {
+      int at = off + ch * hw, lo = Math.max(0, ch - before), hi = Math.min(c - 1, ch + after);
+      for (int p = p0; p < whole; p += S.length()) {
+        FloatVector sum = FloatVector.zero(S);
+        for (int cc = lo; cc <= hi; cc++) {
+          FloatVector v = FloatVector.fromArray(S, x, off + cc * hw + p);
+          sum = sum.add(v.mul(v));
+        }
+        FloatVector base = sum.div(size).mul(alpha).add(k);
+        base.intoArray(s, at + p);
+        DoubleVector b0 = (DoubleVector) base.convertShape(VectorOperators.F2D, D, 0);
+        DoubleVector b1 = (DoubleVector) base.convertShape(VectorOperators.F2D, D, 1);
+        FloatVector pow0 = (FloatVector) b0.mul(b0.sqrt()).sqrt().convertShape(VectorOperators.D2F, S, 0);
+        FloatVector pow1 = (FloatVector) b1.mul(b1.sqrt()).sqrt().convertShape(VectorOperators.D2F, S, -1);
+        FloatVector.fromArray(S, x, at + p).div(pow0.blend(pow1, upper)).intoArray(y, at + p);
+      }
+      if (whole < p1) LocalResponseNorm.forwardPlain(x, y, s, off, c, hw, whole, p1, size, alpha, beta, k, ch);
+    }
+  }
+
   @Override
   public void biasRelu(float[] x, int xOff, float[] y, int yOff, int len, float bias) {
     int j = 0;
