@@ -731,7 +731,11 @@ final class VectorGemm implements GemmKernel {
     c50.intoArray(c, r5); c51.intoArray(c, r5 + L); c52.intoArray(c, r5 + 2 * L); c53.intoArray(c, r5 + 3 * L);
   }
 
-  /** {@link #tileInto} with B gathered, as {@link #tileGathered}. */
+  /**
+   * {@link #tileInto} with B gathered: a copy, as {@link #tileGathered} is of {@link #tile}, so
+   * that the plain kernel's loop carries no table load; and the stores are written out in each,
+   * since a vector handed to a helper that C2 does not inline is boxed.
+   */
   private static void tileGatheredInto(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
                                 float[] bSource, int[] bRows, int bRowsOff, int col, int kb,
                                 float[] c, int at, int ldc, boolean overwrite) {
