@@ -229,6 +229,7 @@ public final class Conv2d implements Op {
     private final WorkerPool.Task backwardTask = this::backwardPiece;
     private final WorkerPool.Task wholeForwardTask = this::forwardWhole, wholeBackwardTask = this::backwardWhole;
     private int n, units, filterBlocks, channelBlocks;
+    private boolean writesInputGradient;  // writesGradientOf: dx written, not added (the plan skips zeroing it)
     private Tensor reluOutput;  // FusesRelu: inference passes write max(0, y) here instead; or null
     private float[] dst;        // this pass's destination: y.value, or reluOutput.value when fused
     private boolean clamp;      // whether this pass writes max(0, y)
@@ -366,6 +367,18 @@ public final class Conv2d implements Op {
     @Override
     public void weightsChanged() {
       if (winograd != null) winograd.weightsChanged();
+    }
+
+    /**
+     * Agrees where every backward pass takes one path that writes each element of dx once: the
+     * implicit GEMM's (each unit's channels copied out of its grid) without Winograd beside it,
+     * and the whole-input product. Inside a ResNet-20 block the second convolution alone reads the
+     * first one's ReLU, whose gradient the plan had zeroed and this pass then added into.
+     */
+    @Override
+    public boolean writesGradientOf(int input) {
+      writesInputGradient = implicit && winograd == null || wholeInput;
+      return writesInputGradient;
     }
 
     @Override
@@ -546,7 +559,8 @@ public final class Conv2d implements Op {
         for (int i = 0; i < count; i++) Elementwise.addInto(dy, dyOff + i * filters, dbp, 0, filters);
       }
       if (x.grad != null) {
-        Gemm.sgemm(false, false, count, k, filters, dy, dyOff, filters, w.value(), 0, k, x.grad, i0 * k, k, true);
+        Gemm.sgemm(false, false, count, k, filters, dy, dyOff, filters, w.value(), 0, k, x.grad, i0 * k, k,
+            !writesInputGradient);
       }
     }
 
@@ -678,7 +692,8 @@ public final class Conv2d implements Op {
       int qDx = h * wpDy;
       ImplicitConv.padRows(y.grad, dyOff, fg, ho, wo, padDy, padDyW, fw, 0, ho + 2 * padDy, dyPad[piece], 0, planeDy);
       Gemm.sgemmGatherB(c1 - c0, qDx, kDy, wFlip, (g * cg + c0) * kDy, kDy, dyPad[piece], dyRows, 0, dxGrid[piece], 0, qDx, false);
-      ImplicitConv.gridToImage(dxGrid[piece], 0, qDx, c1 - c0, h, wpDy, wIn, x.grad, xOff, h * wIn, null, 0, true);
+      ImplicitConv.gridToImage(dxGrid[piece], 0, qDx, c1 - c0, h, wpDy, wIn, x.grad, xOff, h * wIn, null, 0,
+          !writesInputGradient);
     }
   }
 }

@@ -29,7 +29,7 @@ class GradientWritingTest {
    * Residual blocks: a norm read by a ReLU, a norm and the block's input read by an add, a node
    * added to itself and read by nothing else (its gradient is dy twice, so that add must not write
    * it), a node read by a convolution and then by an add (the add, last, writes), and a ReLU read
-   * by a convolution only (zeroed: convolutions add).
+   * by a convolution only (these 4-filter convolutions are implicit GEMMs, which write dx).
    */
   private static Model model() {
     Node x = input(4, 6, 6);
