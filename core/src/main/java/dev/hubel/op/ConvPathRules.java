@@ -39,7 +39,8 @@ final class ConvPathRules {
   /**
    * Fewest filters per group for the implicit GEMM at depths from {@link #IMPLICIT_MIN_DEPTH}. Its
    * weight gradient is always summed transposed (k x filters), which wastes most of a register tile
-   * below one vector of filters; yet with {@link #FEW_FILTERS} or fewer the lowering costs more.
+   * below one vector of filters; yet at stride 1 with {@link #FEW_FILTERS} or fewer the lowering
+   * costs more.
    */
   private static final int IMPLICIT_MIN_FILTERS = 16;
   /**
@@ -69,7 +70,7 @@ final class ConvPathRules {
    * depth 25) 1.25x training at 64 and 1.9-2.1x inference at 1 and 64, its C3 (6 into 16 on 14x14,
    * depth 150, 4 extra columns to 10) 1.43x and 1.9x. With 64 filters at depth 27 (VGG-16's first
    * layer) it lost (0.68-0.78x), with 32 at depth 9 (fashion-cnn's, above) too. Untried: depths
-   * under 25, more waste.
+   * under 25, more waste, strided layers (which keep the bounds above).
    */
   private static final int FEW_FILTERS = 16, FEW_FILTERS_MIN_DEPTH = 25;
   private static final double FEW_FILTERS_MAX_WASTE = 0.4;
@@ -127,7 +128,7 @@ final class ConvPathRules {
     boolean possible = stride == 1 && pad <= fh - 1 && padW <= fw - 1;
     String forced = forced();
     if (!forced.isEmpty()) return possible && forced.equals("implicit");
-    return possible && withinImplicitBounds(cg, h, w, fg, fh, fw, pad, padW, w + 2 * padW, wo);
+    return possible && withinImplicitBounds(cg, h, w, fg, fh, fw, pad, padW, w + 2 * padW, wo, false);
   }
 
   /**
@@ -135,8 +136,8 @@ final class ConvPathRules {
    * phases) of which wo are kept.
    */
   private static boolean withinImplicitBounds(int cg, int h, int w, int fg, int fh, int fw, int pad, int padW,
-                                              int gridW, int wo) {
-    boolean few = fg <= FEW_FILTERS;
+                                              int gridW, int wo, boolean strided) {
+    boolean few = !strided && fg <= FEW_FILTERS;  // measured at stride 1 only
     return cg * fh * fw >= (few ? FEW_FILTERS_MIN_DEPTH : IMPLICIT_MIN_DEPTH)
         && (few || fg >= IMPLICIT_MIN_FILTERS) && fg <= IMPLICIT_MAX_FILTERS
         && gridW - wo <= (few ? FEW_FILTERS_MAX_WASTE : IMPLICIT_MAX_WASTE) * wo
@@ -159,7 +160,7 @@ final class ConvPathRules {
     String forced = forced();
     if (!forced.isEmpty()) return possible && forced.equals("implicit");
     return possible && withinImplicitBounds(cg, h, w, fg, fh, fw, pad, padW,
-        ImplicitConv.phaseWidth(w + 2 * padW, stride), wo);
+        ImplicitConv.phaseWidth(w + 2 * padW, stride), wo, true);
   }
 
   /** Whether a convolution may run by Winograd F(4x4, 3x3) (then also {@link #winogradPays}). */

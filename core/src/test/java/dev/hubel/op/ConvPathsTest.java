@@ -50,6 +50,8 @@ class ConvPathsTest {
       "6, 14, 14, 16, 5, 5, 1, 0, 1, 2, implicit",
       "33, 9, 9, 7, 3, 3, 1, 0, 1, 1, implicit",
       "6, 40, 40, 12, 5, 5, 1, 2, 3, 1, implicit",
+      // ... at stride 1 only: strided, few filters keep the lowering
+      "3, 17, 17, 8, 3, 3, 2, 1, 1, 2, lowered",
       "64, 24, 24, 33, 3, 3, 1, 1, 1, 1, implicit",
       "64, 24, 24, 33, 3, 3, 1, 1, 1, 3, implicit",
       "7, 1, 1, 257, 1, 1, 1, 0, 1, 3, gemm",
