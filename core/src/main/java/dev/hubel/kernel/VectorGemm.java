@@ -273,22 +273,16 @@ final class VectorGemm implements GemmKernel {
         } else {
           a0 = aBase + r / MR * aGroup; a1 = a0 + aRow; a2 = a1 + aRow; a3 = a2 + aRow; a4 = a3 + aRow; a5 = a4 + aRow;
         }
-        if (finish == null && r + MR <= mb) {
-          // no epilogue and a whole tile: the accumulators go straight into C
-          if (bRows != null) {
-            tileGatheredInto(aSrc, a0, a1, a2, a3, a4, a5, bSource, bRows, bRowsOff, bStrip, kb,
-                c, cBase + r * ldc + s * NR, ldc, overwrite);
-          } else {
-            tileInto(aSrc, a0, a1, a2, a3, a4, a5, bSource, bStrip, bStride, kb, c, cBase + r * ldc + s * NR, ldc, overwrite);
-          }
-          continue;
-        }
+        // no epilogue and a whole tile: the accumulators go straight into C; else by the scratch tile
+        boolean direct = finish == null && r + MR <= mb;
+        float[] dst = direct ? c : scratch;
+        int at = direct ? cBase + r * ldc + s * NR : 0, ld = direct ? ldc : NR;
         if (bRows != null) {
-          tileGathered(aSrc, a0, a1, a2, a3, a4, a5, bSource, bRows, bRowsOff, bStrip, kb, scratch);
+          tileGathered(aSrc, a0, a1, a2, a3, a4, a5, bSource, bRows, bRowsOff, bStrip, kb, dst, at, ld, !direct || overwrite);
         } else {
-          tile(aSrc, a0, a1, a2, a3, a4, a5, bSource, bStrip, bStride, kb, scratch);
+          tile(aSrc, a0, a1, a2, a3, a4, a5, bSource, bStrip, bStride, kb, dst, at, ld, !direct || overwrite);
         }
-        store(scratch, c, cBase + r * ldc + s * NR, ldc, Math.min(MR, mb - r), NR, overwrite, finish, row0 + r);
+        if (!direct) store(scratch, c, cBase + r * ldc + s * NR, ldc, Math.min(MR, mb - r), NR, overwrite, finish, row0 + r);
       }
       for (int r = mb; r < mb + fours; r += 4) {
         int a0, a1, a2, a3;
@@ -336,7 +330,7 @@ final class VectorGemm implements GemmKernel {
         a0 = aBase + r * aRow; a1 = a0 + aRow; a2 = a1 + aRow; a3 = a2 + aRow; a4 = a3; a5 = a3;
       }
       switch (vectors) {
-        case 4 -> tile(aSrc, a0, a1, a2, a3, a4, a5, edge, from, edgeStride, kb, scratch);
+        case 4 -> tile(aSrc, a0, a1, a2, a3, a4, a5, edge, from, edgeStride, kb, scratch, 0, NR, true);
         case 3 -> tileThreeVectors(aSrc, a0, a1, a2, a3, a4, a5, edge, from, edgeStride, kb, scratch);
         case 2 -> tileTwoVectors(aSrc, a0, a1, a2, a3, a4, a5, edge, from, edgeStride, kb, scratch);
         default -> tileOneVector(aSrc, a0, a1, a2, a3, a4, a5, edge, from, edgeStride, kb, scratch);
@@ -509,107 +503,6 @@ final class VectorGemm implements GemmKernel {
   }
 
   /**
-   * out[MR x NR] = A strip (MR x kb) * B strip (kb x NR); 24 accumulators. Row r of the A strip
-   * at step p is {@code a[a_r + p]}, in place or packed alike.
-   *
-   * <p>Every index in the loop is a row base plus p (or p times the loop-invariant bStride), so
-   * C2 hoists all the bounds checks out of it. With A's step a variable (MR when packed, 1 in
-   * place) it could not, and the kernel ran at 75-80% of a Zen 5 core's peak instead of 95-100%
-   * (a scratch copy of this loop timed on L1-resident operands).
-   */
-  private static void tile(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
-                           float[] bSource, int bBase, int bStride, int kb, float[] out) {
-    FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-    FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-    FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
-    FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
-    for (int p = 0; p < kb; p++) {
-      int bi = bBase + p * bStride;
-      FloatVector b0 = FloatVector.fromArray(S, bSource, bi);
-      FloatVector b1 = FloatVector.fromArray(S, bSource, bi + L);
-      FloatVector b2 = FloatVector.fromArray(S, bSource, bi + 2 * L);
-      FloatVector b3 = FloatVector.fromArray(S, bSource, bi + 3 * L);
-      FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
-      c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
-      av = FloatVector.broadcast(S, a[a1 + p]);
-      c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
-      av = FloatVector.broadcast(S, a[a2 + p]);
-      c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
-      av = FloatVector.broadcast(S, a[a3 + p]);
-      c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
-      av = FloatVector.broadcast(S, a[a4 + p]);
-      c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
-      av = FloatVector.broadcast(S, a[a5 + p]);
-      c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
-    }
-    // Written out to a scratch tile, then finished and stored by a separate small loop (the
-    // epilogue's, or the edge's partial vectors): doing that here through helpers made this method
-    // too big for C2 to inline them, and a vector passed to a method that is not inlined is boxed.
-    // Whole tiles with no epilogue go straight into C instead ({@link #tileInto}).
-    c00.intoArray(out, 0); c01.intoArray(out, L); c02.intoArray(out, 2 * L); c03.intoArray(out, 3 * L);
-    c10.intoArray(out, NR); c11.intoArray(out, NR + L);
-    c12.intoArray(out, NR + 2 * L); c13.intoArray(out, NR + 3 * L);
-    c20.intoArray(out, 2 * NR); c21.intoArray(out, 2 * NR + L);
-    c22.intoArray(out, 2 * NR + 2 * L); c23.intoArray(out, 2 * NR + 3 * L);
-    c30.intoArray(out, 3 * NR); c31.intoArray(out, 3 * NR + L);
-    c32.intoArray(out, 3 * NR + 2 * L); c33.intoArray(out, 3 * NR + 3 * L);
-    c40.intoArray(out, 4 * NR); c41.intoArray(out, 4 * NR + L);
-    c42.intoArray(out, 4 * NR + 2 * L); c43.intoArray(out, 4 * NR + 3 * L);
-    c50.intoArray(out, 5 * NR); c51.intoArray(out, 5 * NR + L);
-    c52.intoArray(out, 5 * NR + 2 * L); c53.intoArray(out, 5 * NR + 3 * L);
-  }
-
-  /**
-   * {@link #tile} with B gathered: row p of B is {@code bSource[bRows[bRowsOff + p] + col ..]}.
-   * A copy of the micro-kernel rather than a table in the one kernel: the strided path (every
-   * product but a stride-1 convolution's) then keeps its loop free of the table's load.
-   */
-  private static void tileGathered(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
-                                   float[] bSource, int[] bRows, int bRowsOff, int col, int kb, float[] out) {
-    FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-    FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-    FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-    FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
-    FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
-    for (int p = 0; p < kb; p++) {
-      int bi = bRows[bRowsOff + p] + col;
-      FloatVector b0 = FloatVector.fromArray(S, bSource, bi);
-      FloatVector b1 = FloatVector.fromArray(S, bSource, bi + L);
-      FloatVector b2 = FloatVector.fromArray(S, bSource, bi + 2 * L);
-      FloatVector b3 = FloatVector.fromArray(S, bSource, bi + 3 * L);
-      FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
-      c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
-      av = FloatVector.broadcast(S, a[a1 + p]);
-      c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
-      av = FloatVector.broadcast(S, a[a2 + p]);
-      c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
-      av = FloatVector.broadcast(S, a[a3 + p]);
-      c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
-      av = FloatVector.broadcast(S, a[a4 + p]);
-      c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
-      av = FloatVector.broadcast(S, a[a5 + p]);
-      c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
-    }
-    // Written out to a scratch tile, then added to C by a separate small loop: storing straight
-    // into C row by row made this method too big for C2 to inline the helpers, and a vector
-    // passed to a method that is not inlined is boxed.
-    c00.intoArray(out, 0); c01.intoArray(out, L); c02.intoArray(out, 2 * L); c03.intoArray(out, 3 * L);
-    c10.intoArray(out, NR); c11.intoArray(out, NR + L);
-    c12.intoArray(out, NR + 2 * L); c13.intoArray(out, NR + 3 * L);
-    c20.intoArray(out, 2 * NR); c21.intoArray(out, 2 * NR + L);
-    c22.intoArray(out, 2 * NR + 2 * L); c23.intoArray(out, 2 * NR + 3 * L);
-    c30.intoArray(out, 3 * NR); c31.intoArray(out, 3 * NR + L);
-    c32.intoArray(out, 3 * NR + 2 * L); c33.intoArray(out, 3 * NR + 3 * L);
-    c40.intoArray(out, 4 * NR); c41.intoArray(out, 4 * NR + L);
-    c42.intoArray(out, 4 * NR + 2 * L); c43.intoArray(out, 4 * NR + 3 * L);
-    c50.intoArray(out, 5 * NR); c51.intoArray(out, 5 * NR + L);
-    c52.intoArray(out, 5 * NR + 2 * L); c53.intoArray(out, 5 * NR + 3 * L);
-  }
-
-  /**
    * {@link #tile} for four rows: 16 accumulators, 4 loads and 4 broadcasts feeding 16 fmas, the
    * same order of operations per element (so a row rounds alike whichever tile computes it).
    */
@@ -675,11 +568,19 @@ final class VectorGemm implements GemmKernel {
   }
 
   /**
-   * {@link #tile} storing its accumulators straight into C's rows (ldc apart from {@code at}),
-   * or adding them to C's, where no epilogue finishes the tile: no round trip through the
-   * scratch tile.
+   * C[MR x NR] = A strip (MR x kb) * B strip (kb x NR), or += it unless overwrite; 24
+   * accumulators. Row r of the A strip at step p is {@code a[a_r + p]}, in place or packed alike;
+   * row r of C starts at {@code c[at + r*ldc]}: C itself where no epilogue finishes the tile, else
+   * the scratch tile (ldc = NR), which {@link #store} then finishes.
+   *
+   * <p>Every index in the loop is a row base plus p (or p times the loop-invariant bStride), so
+   * C2 hoists all the bounds checks out of it. With A's step a variable (MR when packed, 1 in
+   * place) it could not, and the kernel ran at 75-80% of a Zen 5 core's peak instead of 95-100%
+   * (a scratch copy of this loop timed on L1-resident operands). The stores are written out here,
+   * not in a helper: a vector passed to a method C2 does not inline is boxed. Going straight into
+   * C saved ResNet-20's training steps 2-7% a layer against a round trip through the scratch tile.
    */
-  private static void tileInto(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
+  private static void tile(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
                                 float[] bSource, int bBase, int bStride, int kb,
                                 float[] c, int at, int ldc, boolean overwrite) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
@@ -732,11 +633,11 @@ final class VectorGemm implements GemmKernel {
   }
 
   /**
-   * {@link #tileInto} with B gathered: a copy, as {@link #tileGathered} is of {@link #tile}, so
-   * that the plain kernel's loop carries no table load; and the stores are written out in each,
-   * since a vector handed to a helper that C2 does not inline is boxed.
+   * {@link #tile} with B gathered: row p of B is {@code bSource[bRows[bRowsOff + p] + col ..]}.
+   * A copy of the micro-kernel rather than a table in the one kernel: the strided path (every
+   * product but a stride-1 convolution's) then keeps its loop free of the table's load.
    */
-  private static void tileGatheredInto(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
+  private static void tileGathered(float[] a, int a0, int a1, int a2, int a3, int a4, int a5,
                                 float[] bSource, int[] bRows, int bRowsOff, int col, int kb,
                                 float[] c, int at, int ldc, boolean overwrite) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
