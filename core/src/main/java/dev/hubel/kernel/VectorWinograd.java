@@ -27,25 +27,15 @@ final class VectorWinograd implements WinogradKernel {
     for (int i = 0; i < L; i++) NINES[i] = 9 * i;
   }
 
-  /**
-   * Per thread, one filter's 36 transformed rows (36 x channels), copied into U's 36 blocks a
-   * row at a time. Stored straight into U, each vector went to one of 36 places F*C floats
-   * apart, a multiple of 4 KB for every layer here, so all of them fell in the same L1 sets and
-   * evicted each other: 98 us for 64 x 64 weights on one Zen 5 core, its stores most of it (JFR).
-   */
-  private static final ThreadLocal<float[][]> STAGE = ThreadLocal.withInitial(() -> new float[1][0]);
-
-  private static float[] stage(int size) {
-    float[][] holder = STAGE.get();
-    if (holder[0].length < size) holder[0] = new float[size];
-    return holder[0];
-  }
-
   @Override
   public void weights(float[] w, int wOff, int filters, int channels, int f0, int f1, float[] u, int uOff, float[] tmp) {
     int block = filters * channels;
     int whole = channels - channels % L;  // a masked gather still checks every lane's index: the rest go plain
-    float[] stage = stage(PT * PT * whole);
+    // A filter's 36 transformed rows (36 x channels) are staged in tmp and copied into U's 36
+    // blocks a row at a time. Stored straight into U, each vector went to one of 36 places F*C
+    // floats apart, a multiple of 4 KB for every layer here, so all of them fell in the same L1
+    // sets and evicted each other: 98 us for 64 x 64 weights on one Zen 5 core, against 33 staged.
+    int stage = Winograd3x3.WEIGHT_STAGE;
     for (int f = f0; f < f1; f++) {
       Winograd3x3.transformWeights(w, wOff, filters, channels, f, whole, channels, u, uOff, tmp);
       for (int c0 = 0; c0 < whole; c0 += L) {
@@ -64,23 +54,23 @@ final class VectorWinograd implements WinogradKernel {
           outer.sub(middle).intoArray(tmp, (12 + col) * L);
           g2.intoArray(tmp, (15 + col) * L);
         }
-        // (G g) G^T: each row, 3 values into 6 positions of U, staged (see STAGE)
-        int at = c0;
+        // (G g) G^T: each row, 3 values into 6 positions of U, staged
+        int at = stage + c0;
         for (int row = 0; row < PT; row++) {
           FloatVector g0 = FloatVector.fromArray(S, tmp, row * 3 * L);
           FloatVector g1 = FloatVector.fromArray(S, tmp, (row * 3 + 1) * L);
           FloatVector g2 = FloatVector.fromArray(S, tmp, (row * 3 + 2) * L);
           FloatVector sum02 = g0.add(g2), outer = g0.mul(Q24).add(g2.mul(Q6)), middle = g1.mul(Q12);
           int p = at + row * PT * whole;
-          g0.mul(Q4).intoArray(stage, p);
-          sum02.add(g1).mul(-Q6).intoArray(stage, p + whole);
-          sum02.sub(g1).mul(-Q6).intoArray(stage, p + 2 * whole);
-          outer.add(middle).intoArray(stage, p + 3 * whole);
-          outer.sub(middle).intoArray(stage, p + 4 * whole);
-          g2.intoArray(stage, p + 5 * whole);
+          g0.mul(Q4).intoArray(tmp, p);
+          sum02.add(g1).mul(-Q6).intoArray(tmp, p + whole);
+          sum02.sub(g1).mul(-Q6).intoArray(tmp, p + 2 * whole);
+          outer.add(middle).intoArray(tmp, p + 3 * whole);
+          outer.sub(middle).intoArray(tmp, p + 4 * whole);
+          g2.intoArray(tmp, p + 5 * whole);
         }
       }
-      for (int xi = 0; xi < PT * PT; xi++) System.arraycopy(stage, xi * whole, u, uOff + xi * block + f * channels, whole);
+      for (int xi = 0; xi < PT * PT; xi++) System.arraycopy(tmp, stage + xi * whole, u, uOff + xi * block + f * channels, whole);
     }
   }
 

@@ -313,7 +313,18 @@ public final class Winograd3x3 {
     return Math.max(48 * 16, POSITIONS * padded(count)) + bands * PATCH * (TILE * tilesW + 40);
   }
 
-  /** As {@link #transformWeights}, for filters f0 .. f1 alone, with the fastest kernel this JVM has. */
+  /** Floats of scratch {@link #weights} needs for {@code channels} channels a group. */
+  public static int weightScratch(int channels) {
+    return WEIGHT_STAGE + POSITIONS * channels;
+  }
+
+  /** Where in {@link #weights}' scratch the vector kernel stages a filter's 36 rows (after G g). */
+  static final int WEIGHT_STAGE = 48 * 16;
+
+  /**
+   * As {@link #transformWeights}, for filters f0 .. f1 alone, with the fastest kernel this JVM
+   * has; t holds {@link #weightScratch} floats.
+   */
   public static void weights(float[] w, int wOff, int filters, int channels, int f0, int f1, float[] u, int uOff,
                              float[] t) {
     Kernels.WINOGRAD.weights(w, wOff, filters, channels, f0, f1, u, uOff, t);

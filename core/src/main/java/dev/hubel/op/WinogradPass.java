@@ -312,7 +312,7 @@ final class WinogradPass {
    */
   private void transformWeights(int piece, float[] weights, int rows, int cols, float[] into) {
     int pieces = pool.threads(), r0 = splitStart(piece, pieces, rows), r1 = splitStart(piece + 1, pieces, rows);
-    float[] t = ThreadScratch.floats(Winograd3x3.scratch(1, 1));
+    float[] t = ThreadScratch.floats(Winograd3x3.weightScratch(cols));
     for (int g = 0; g < groups; g++) {
       Winograd3x3.weights(weights, g * rows * cols * 9, rows, cols, r0, r1, into, g * P * rows * cols, t);
     }

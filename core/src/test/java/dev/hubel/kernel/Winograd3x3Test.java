@@ -41,8 +41,8 @@ class Winograd3x3Test {
     Case k = new Case(c, h, w, f, pad, n);
     float[] u = new float[P * f * c + 3];
     // in two blocks of filters, as the pass splits them over its threads
-    kernel.weights(k.weights, 0, f, c, 0, f / 2, u, 3, new float[Winograd3x3.scratch(1, 1)]);
-    kernel.weights(k.weights, 0, f, c, f / 2, f, u, 3, new float[Winograd3x3.scratch(1, 1)]);
+    kernel.weights(k.weights, 0, f, c, 0, f / 2, u, 3, new float[Winograd3x3.weightScratch(c)]);
+    kernel.weights(k.weights, 0, f, c, f / 2, f, u, 3, new float[Winograd3x3.weightScratch(c)]);
     float[] y = new float[n * f * k.ho * k.wo];
     if (accumulate) java.util.Arrays.fill(y, 0.25f);  // a gradient already there: added to, bias ignored
     int total = n * k.tilesH * k.tilesW;

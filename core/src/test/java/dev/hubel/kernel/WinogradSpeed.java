@@ -27,7 +27,7 @@ public final class WinogradSpeed {
     for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
     for (int i = 0; i < w.length; i++) w[i] = (float) (random.nextGaussian() / Math.sqrt(9.0 * c));
     float[] u = new float[P * f * c], v = new float[P * c * CHUNK], m = new float[P * f * CHUNK];
-    float[] tmp = new float[Winograd3x3.scratch(CHUNK, tiles)];
+    float[] tmp = new float[Math.max(Winograd3x3.scratch(CHUNK, tiles), Winograd3x3.weightScratch(c))];
     double weights = 0, input = 0, products = 0, output = 0;
     long warm = System.nanoTime();
     for (int round = 0; round < 8 || System.nanoTime() - warm < 3_000_000_000L; round++) {
