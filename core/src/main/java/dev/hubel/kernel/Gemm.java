@@ -109,6 +109,8 @@ public final class Gemm {
   /**
    * C[m x n] (+)= A[m x k] * B^T, with A gathered (row i of A is the k floats from
    * {@code a[aRows[aRowsOff + i]]}) and B stored n x k: a stride-1 convolution's weight gradient.
+   * n and k choose how an entry is summed (a few columns over a long k as dot products along k):
+   * cut C by rows, never by columns, to get the bits of the whole product in every piece.
    *
    * @throws IllegalArgumentException as {@link #sgemm}, and when a row of A would reach outside a
    */

@@ -151,6 +151,10 @@ final class VectorGemm implements GemmKernel {
   public void multiplyGatherA(int m, int n, int k, float[] a, int[] aRows, int aRowsOff,
                               float[] b, int bOff, int ldb,
                               float[] c, int cOff, int ldc, boolean accumulate) {
+    if (dotTiled(m, n, k)) {
+      dotTiles(m, n, k, a, 0, 0, aRows, aRowsOff, b, bOff, ldb, c, cOff, ldc, accumulate, PackedPanels.forThisThread().tile(MR * NR));
+      return;
+    }
     blocked(false, true, m, n, k, a, 0, 0, aRows, aRowsOff, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, null);
   }
 
@@ -433,6 +437,134 @@ final class VectorGemm implements GemmKernel {
     c30.intoArray(out, 3 * NR); c31.intoArray(out, 3 * NR + L);
     c40.intoArray(out, 4 * NR); c41.intoArray(out, 4 * NR + L);
     c50.intoArray(out, 5 * NR); c51.intoArray(out, 5 * NR + L);
+  }
+
+  /**
+   * Which products A . B^T go through {@link #dotTiles}: up to {@link #DOT_TILE_NARROW} columns
+   * from a depth of {@link #DOT_TILE_MIN_K}, or up to {@link #DOT_TILE_MAX_N} from
+   * {@link #DOT_TILE_DEEP}. A product that narrow (a convolution's dw summed transposed, with few
+   * filters) fills only one vector of a register tile, whose rows then cost a broadcast each for
+   * one fma; broadcasts, not fmas, set the pace there (one Zen 5 core, every operand in L1, a
+   * scratch harness, 2026-12-04: the 6-row tile one vector wide ran at 126 GFLOP/s, two vectors
+   * wide at 146, four at 220). Timed as the weight gradients of implicit convolutions (a scratch
+   * harness, both kernels in one JVM in alternating rounds), dot tiles against the blocked
+   * product: 8 columns at depth 1088 4.1x, 24 at 4224 1.6x, 16 at 1088 1.1x; but 16 at depth 288
+   * 0.89x, 32 at 1088 0.92x and at 288 0.72x. Inside models (ModelLayerSpeed -Dtrain=true):
+   * LeNet-5's C1 (6 filters) 1.9x, ResNet-20's stem (16 filters, 27 rows) 1.23x, its other
+   * 16-filter layers even; LeNet-5's C3 (16 filters, depth 140) lost 0.71x, hence the bounds.
+   * Only the gathered product takes this path (a stride-1 convolution's dw, whose columns are
+   * the group's filters, all of them, cut among threads by rows only), and its shape alone decides
+   * (not m, which a thread's row panel changes). A caller that cuts C's columns would change an
+   * entry's rounding with the cut: LeNet-5's C5, run as a dense layer, cuts its images so.
+   */
+  static final int DOT_TILE_NARROW = 8, DOT_TILE_MIN_K = 128, DOT_TILE_MAX_N = 16, DOT_TILE_DEEP = 1024;
+
+  /** Whether A times B transposed, m x n x k, goes through {@link #dotTiles}: 16-lane vectors only. */
+  private static boolean dotTiled(int m, int n, int k) {
+    return L == 16 && m > 4 && (n <= DOT_TILE_NARROW && k >= DOT_TILE_MIN_K || n <= DOT_TILE_MAX_N && k >= DOT_TILE_DEEP);
+  }
+
+  /**
+   * C (+)= A . B^T where both are read along k, rows contiguous: row i of A at
+   * {@code a[aRows[aRowsOff + i]]} (a table given) or {@code a[aOff + i*lda]}, row j of B at
+   * {@code b[bOff + j*ldb]}. Vectors run along k, so no operand is broadcast or packed: a tile of
+   * 4 rows of A by 4 rows of B keeps 16 vector sums, 8 loads feeding 16 fmas. The 16 sums are
+   * then added across their lanes at once, and each entry's tail past the
+   * last whole vector after that, in order: every entry rounds the same whichever tile, thread or
+   * warm-up computes it. Rows and columns past the last whole tile repeat the last one
+   * (computed, not stored).
+   */
+  private static void dotTiles(int m, int n, int k, float[] a, int aOff, int lda, int[] aRows, int aRowsOff,
+                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
+                               float[] sums) {
+    int whole = k - k % L;
+    for (int i = 0; i < m; i += 4) {
+      int rows = Math.min(4, m - i), last = i + rows - 1;
+      int a0 = rowStart(aOff, lda, aRows, aRowsOff, i), a1 = rowStart(aOff, lda, aRows, aRowsOff, Math.min(i + 1, last));
+      int a2 = rowStart(aOff, lda, aRows, aRowsOff, Math.min(i + 2, last));
+      int a3 = rowStart(aOff, lda, aRows, aRowsOff, Math.min(i + 3, last));
+      for (int j = 0; j < n; j += 4) {
+        int cols = Math.min(4, n - j), lastCol = j + cols - 1;
+        int b0 = bOff + j * ldb, b1 = bOff + Math.min(j + 1, lastCol) * ldb;
+        int b2 = bOff + Math.min(j + 2, lastCol) * ldb, b3 = bOff + Math.min(j + 3, lastCol) * ldb;
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00;
+        FloatVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        FloatVector s20 = s00, s21 = s00, s22 = s00, s23 = s00;
+        FloatVector s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+        for (int p = 0; p < whole; p += L) {
+          FloatVector v0 = FloatVector.fromArray(S, b, b0 + p), v1 = FloatVector.fromArray(S, b, b1 + p);
+          FloatVector v2 = FloatVector.fromArray(S, b, b2 + p), v3 = FloatVector.fromArray(S, b, b3 + p);
+          FloatVector u = FloatVector.fromArray(S, a, a0 + p);
+          s00 = u.fma(v0, s00); s01 = u.fma(v1, s01); s02 = u.fma(v2, s02); s03 = u.fma(v3, s03);
+          u = FloatVector.fromArray(S, a, a1 + p);
+          s10 = u.fma(v0, s10); s11 = u.fma(v1, s11); s12 = u.fma(v2, s12); s13 = u.fma(v3, s13);
+          u = FloatVector.fromArray(S, a, a2 + p);
+          s20 = u.fma(v0, s20); s21 = u.fma(v1, s21); s22 = u.fma(v2, s22); s23 = u.fma(v3, s23);
+          u = FloatVector.fromArray(S, a, a3 + p);
+          s30 = u.fma(v0, s30); s31 = u.fma(v1, s31); s32 = u.fma(v2, s32); s33 = u.fma(v3, s33);
+        }
+        // sums[r * 4 + q]: row r of the tile times column q, its lanes added in four rounds of
+        // pairs, two vectors becoming one that holds both's sums of neighbouring lanes (two
+        // permutes and an add; 45 operations where one vector at a time took 16 scalar adds each).
+        // Every sum is taken in the same tree (neighbours, then pairs of them, ...), so its rounding
+        // does not depend on its place in the tile. Inline: vectors handed to a helper C2 does not
+        // inline are boxed (7 GFLOP/s).
+        FloatVector lo = FloatVector.fromArray(S, PAIR_LOW[0], 0), hi = FloatVector.fromArray(S, PAIR_HIGH[0], 0);
+        FloatVector t0 = lo.selectFrom(s00, s01).add(hi.selectFrom(s00, s01));
+        FloatVector t1 = lo.selectFrom(s02, s03).add(hi.selectFrom(s02, s03));
+        FloatVector t2 = lo.selectFrom(s10, s11).add(hi.selectFrom(s10, s11));
+        FloatVector t3 = lo.selectFrom(s12, s13).add(hi.selectFrom(s12, s13));
+        FloatVector t4 = lo.selectFrom(s20, s21).add(hi.selectFrom(s20, s21));
+        FloatVector t5 = lo.selectFrom(s22, s23).add(hi.selectFrom(s22, s23));
+        FloatVector t6 = lo.selectFrom(s30, s31).add(hi.selectFrom(s30, s31));
+        FloatVector t7 = lo.selectFrom(s32, s33).add(hi.selectFrom(s32, s33));
+        lo = FloatVector.fromArray(S, PAIR_LOW[1], 0);
+        hi = FloatVector.fromArray(S, PAIR_HIGH[1], 0);
+        t0 = lo.selectFrom(t0, t1).add(hi.selectFrom(t0, t1));
+        t1 = lo.selectFrom(t2, t3).add(hi.selectFrom(t2, t3));
+        t2 = lo.selectFrom(t4, t5).add(hi.selectFrom(t4, t5));
+        t3 = lo.selectFrom(t6, t7).add(hi.selectFrom(t6, t7));
+        lo = FloatVector.fromArray(S, PAIR_LOW[2], 0);
+        hi = FloatVector.fromArray(S, PAIR_HIGH[2], 0);
+        t0 = lo.selectFrom(t0, t1).add(hi.selectFrom(t0, t1));
+        t1 = lo.selectFrom(t2, t3).add(hi.selectFrom(t2, t3));
+        lo = FloatVector.fromArray(S, PAIR_LOW[3], 0);
+        hi = FloatVector.fromArray(S, PAIR_HIGH[3], 0);
+        lo.selectFrom(t0, t1).add(hi.selectFrom(t0, t1)).intoArray(sums, 0);
+        for (int r = 0; r < rows; r++) {
+          int aRow = rowStart(aOff, lda, aRows, aRowsOff, i + r);
+          for (int q = 0; q < cols; q++) {
+            int bRow = bOff + (j + q) * ldb;
+            float sum = sums[r * 4 + q];
+            for (int p = whole; p < k; p++) sum += a[aRow + p] * b[bRow + p];
+            int at = cOff + (i + r) * ldc + j + q;
+            c[at] = accumulate ? c[at] + sum : sum;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Per round k of {@link #dotTiles}' lane sums, the lanes of (x, y) that the two addends take: lane j of the
+   * result holds x's sum over the block of 2^(k+1) lanes around j when bit k of j is 0, y's when it
+   * is 1 (lanes 0..15 index x, 16..31 y).
+   */
+  private static final float[][] PAIR_LOW = new float[4][16], PAIR_HIGH = new float[4][16];
+
+  static {
+    for (int k = 0; k < 4; k++) {
+      for (int j = 0; j < 16; j++) {
+        boolean bit = (j >> k & 1) != 0;
+        PAIR_LOW[k][j] = bit ? 16 + j - (1 << k) : j;
+        PAIR_HIGH[k][j] = bit ? 16 + j : j + (1 << k);
+      }
+    }
+  }
+
+  /** Where row i of A starts: from the table when one is given, else i rows of lda from aOff. */
+  private static int rowStart(int aOff, int lda, int[] aRows, int aRowsOff, int i) {
+    return aRows != null ? aRows[aRowsOff + i] : aOff + i * lda;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.hubel.kernel;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
@@ -28,6 +29,13 @@ class GemmGatherTest {
     // packed B from m >= 129, several k blocks (KC = 128) and column blocks (NC = 2048)
     shapes.add(Arguments.of(130, 2100, 300));
     shapes.add(Arguments.of(16, 1088, 144));
+    // gathered A times B^T in dot tiles (4 rows by 4 columns, vectors along k, lanes summed in one
+    // tree, the last rows and columns repeated, k past the last whole vector): a 6-filter and a
+    // 16-filter layer's dw summed transposed, and the least depth for each width
+    shapes.add(Arguments.of(25, 6, 784));
+    shapes.add(Arguments.of(27, 16, 1090));
+    shapes.add(Arguments.of(5, 8, 128));
+    shapes.add(Arguments.of(9, 13, 1024));
     return shapes.stream();
   }
 
@@ -99,6 +107,42 @@ class GemmGatherTest {
     float[] c = c0.clone();
     Gemm.sgemmGatherA(m, n, k, a, rows, 2, b, 4, ldb, c, 1, ldc, accumulate);
     GemmTest.assertClose("Gemm.sgemmGatherA", c, expected, 1e-5 * Math.max(1, Math.sqrt(k)));
+  }
+
+  /**
+   * A narrow, deep gathered product (dot tiles, 4 rows a tile) started at row 3 gives rows 3.. the
+   * bits of the whole: an entry's sum does not depend on where its tile starts, so a convolution
+   * that cuts dw's rows among threads gets the same bits on any number of them.
+   */
+  @Test
+  void dotTilesRoundEachEntryAsTheWholeProductDoes() {
+    Random random = new Random(5);
+    int m = 13, n = 7, k = 300, spread = 2 * k + 9;
+    float[] a = random(random, spread + k), b = random(random, n * k);
+    int[] rows = rowTable(0, m, spread);
+    float[] whole = new float[m * n], part = new float[m * n];
+    VECTOR.multiplyGatherA(m, n, k, a, rows, 0, b, 0, k, whole, 0, n, false);
+    VECTOR.multiplyGatherA(m - 3, n, k, a, rows, 3, b, 0, k, part, 3 * n, n, false);
+    for (int x = 3 * n; x < m * n; x++) {
+      assertThat(part[x]).as("row %d, column %d", x / n, x % n).isEqualTo(whole[x]);
+    }
+  }
+
+  @Test
+  void dotTilesAllocateNothingOnceWarmedUp() {
+    Random random = new Random(6);
+    int m = 13, n = 7, k = 300, spread = 2 * k + 9;
+    float[] a = random(random, spread + k), b = random(random, n * k), c = new float[m * n];
+    int[] rows = rowTable(0, m, spread);
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long allocated = Long.MAX_VALUE;
+    for (int round = 0; round < 10 && allocated > 0; round++) {
+      for (int call = 0; call < 500; call++) Gemm.sgemmGatherA(m, n, k, a, rows, 0, b, 0, k, c, 0, n, true);
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int call = 0; call < 100; call++) Gemm.sgemmGatherA(m, n, k, a, rows, 0, b, 0, k, c, 0, n, true);
+      allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    }
+    assertThat(allocated).as("bytes allocated by 100 warmed-up calls").isLessThan(1024);
   }
 
   @Test
