@@ -49,10 +49,26 @@ public final class ChannelNorm {
   public static void backward(float[] x, float[] dy, float[] dx, int n, int channels, int plane, int ch,
                               float mean, float invstd, float gamma, boolean batchStatistics,
                               float[] dgamma, float[] dbeta, boolean accumulate) {
+    backward(x, null, 0f, dy, dx, n, channels, plane, ch, mean, invstd, gamma, batchStatistics, dgamma, dbeta, accumulate);
+  }
+
+  /**
+   * {@link #backward(float[], float[], float[], int, int, int, int, float, float, float, boolean, float[], float[], boolean)}
+   * through a ReLU the norm's forward pass applied as it wrote (y = max(0, gamma * xhat + beta)):
+   * block by block, dy is first made from the ReLU's output gradient {@code reluGrad}, zero where
+   * the norm's output was not positive (y made again from x, with beta), then summed while that
+   * block is in cache. The same bits as a ReLU step's backward pass writing dy, then the norm's.
+   * reluGrad null: dy is given.
+   */
+  public static void backward(float[] x, float[] reluGrad, float beta, float[] dy, float[] dx, int n, int channels,
+                              int plane, int ch, float mean, float invstd, float gamma, boolean batchStatistics,
+                              float[] dgamma, float[] dbeta, boolean accumulate) {
     int stride = channels * plane;
     double sumDy = 0, sumDyXhat = 0;
+    float scale = gamma * invstd;  // normalize's a
     for (int i = 0; i < n; i++) {
       int base = i * stride + ch * plane;
+      if (reluGrad != null) Kernels.ELEMENTWISE.reluBackwardOfNorm(x, reluGrad, dy, base, plane, mean, scale, beta);
       sumDy += Kernels.ELEMENTWISE.sum(dy, base, plane);
       sumDyXhat += Kernels.ELEMENTWISE.dotWithXhat(dy, x, base, plane, mean, invstd);
     }

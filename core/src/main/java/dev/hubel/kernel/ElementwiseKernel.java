@@ -18,6 +18,13 @@ interface ElementwiseKernel {
    */
   void normalize(float[] x, float[] y, int from, int len, float mean, float a, float beta, boolean relu);
 
+  /**
+   * dx[i] = y > 0 ? dy[i] : 0 for i in [from, from + len), y being batch norm's output
+   * {@code (x[i] - mean) * a + beta} made again with {@link #normalize}'s roundings: the ReLU's
+   * backward pass for a batch norm that wrote max(0, y) in training and kept only x.
+   */
+  void reluBackwardOfNorm(float[] x, float[] dy, float[] dx, int from, int len, float mean, float a, float beta);
+
   /** Batch norm's sums, in double: x[from] + ... + x[from+len-1]. The plain form keeps four interleaved partial sums. */
   double sum(float[] x, int from, int len);
 
@@ -49,6 +56,11 @@ interface ElementwiseKernel {
       } else {
         for (int i = from; i < to; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
       }
+    }
+
+    @Override
+    public void reluBackwardOfNorm(float[] x, float[] dy, float[] dx, int from, int len, float mean, float a, float beta) {
+      for (int i = from; i < from + len; i++) dx[i] = (x[i] - mean) * a + beta > 0f ? dy[i] : 0f;
     }
 
     @Override

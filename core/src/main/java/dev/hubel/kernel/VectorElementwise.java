@@ -143,6 +143,18 @@ final class VectorElementwise implements ElementwiseKernel {
   }
 
   @Override
+  public void reluBackwardOfNorm(float[] x, float[] dy, float[] dx, int from, int len, float mean, float a, float beta) {
+    // y as normalize makes it (three roundings, no fma), so the mask is the forward ReLU's
+    FloatVector zero = FloatVector.zero(S);
+    int i = from;
+    for (int end = from + S.loopBound(len); i < end; i += S.length()) {
+      VectorMask<Float> live = FloatVector.fromArray(S, x, i).sub(mean).mul(a).add(beta).compare(VectorOperators.GT, 0f);
+      zero.blend(FloatVector.fromArray(S, dy, i), live).intoArray(dx, i);
+    }
+    for (; i < from + len; i++) dx[i] = (x[i] - mean) * a + beta > 0f ? dy[i] : 0f;
+  }
+
+  @Override
   public void reluBackward(float[] y, float[] dy, float[] dx, int from, int to, boolean accumulate) {
     int i = from;
     if (accumulate) {

@@ -7,6 +7,7 @@ import dev.hubel.op.Add;
 import dev.hubel.op.BatchNorm;
 import dev.hubel.op.FusesNorm;
 import dev.hubel.op.FusesRelu;
+import dev.hubel.op.FusesReluInTraining;
 import dev.hubel.op.Relu;
 import dev.hubel.op.Step;
 import dev.hubel.tensor.Param;
@@ -43,6 +44,13 @@ public final class Plan {
   private final boolean[] unwritten;  // the outputs an inference pass leaves as they were
   private final List<Runnable> unfuse = new java.util.ArrayList<>(), refuse = new java.util.ArrayList<>();
   private int staleCount;             // examples of the last pass while it left outputs unwritten; else 0
+  // Training passes fuse each ReLU into the batch norm or residual add that alone feeds it
+  // (FusesReluInTraining): the producer writes the ReLU's output and takes its gradient, and the
+  // plan skips the ReLU both ways; the producer's own output is made only when asked for.
+  private final boolean[] fusedInTraining;      // the ReLU steps training passes skip (both ways)
+  private final boolean[] unwrittenInTraining;  // the outputs training passes leave unwritten
+  private final boolean[] ownOutputStale;       // of those, the ones the last training pass left as they were
+  private int trainingCount;                    // examples of the last training pass; 0 after an inference pass
   private final WorkerPool pool;
   private final WorkerPool.Task zeroTask = this::zeroPiece;  // made once: handing it to the pool allocates nothing
   private int zeroCount;                                      // examples the gradients are zeroed for
@@ -68,6 +76,14 @@ public final class Plan {
    *     could write one (for the test that checks the writing against it)
    */
   Plan(Model model, int batch, WorkerPool pool, boolean inputGrad, boolean zeroEveryGradient) {
+    this(model, batch, pool, inputGrad, zeroEveryGradient, true);
+  }
+
+  /**
+   * @param fuseReluInTraining fuse ReLUs into the batch norms and adds that feed them in training
+   *     passes too (off: for the test that checks the fused passes against the steps apart)
+   */
+  Plan(Model model, int batch, WorkerPool pool, boolean inputGrad, boolean zeroEveryGradient, boolean fuseReluInTraining) {
     if (batch < 1) throw new IllegalArgumentException("batch size must be at least 1, received " + batch);
     this.model = model;
     this.pool = pool;
@@ -115,6 +131,16 @@ public final class Plan {
       }
     }
     for (int j = 1; j < nodes.size(); j++) fuseResidual(nodes, readers, j);
+    this.fusedInTraining = new boolean[nodes.size()];
+    this.unwrittenInTraining = new boolean[nodes.size()];
+    this.ownOutputStale = new boolean[nodes.size()];
+    for (int j = 1; j < nodes.size() && fuseReluInTraining; j++) {  // batch norm or add -> ReLU, in training
+      int r = soleRelu(nodes, readers, j);
+      if (r < 0 || !(steps[j] instanceof FusesReluInTraining producer)) continue;
+      producer.fuseReluInTraining(tensors[r]);
+      fusedInTraining[r] = true;
+      unwrittenInTraining[j] = true;
+    }
     for (int j = 1; j < nodes.size(); j++) {  // convolution, batch norm or add -> ReLU
       int r = soleRelu(nodes, readers, j);
       if (r < 0 || fusedAway[r] || fusedAway[j] || !(steps[j] instanceof FusesRelu producer)) continue;
@@ -232,6 +258,10 @@ public final class Plan {
    */
   private float[] value(int i) {
     if (staleCount > 0 && unwritten[i]) writeEveryOutput();
+    if (ownOutputStale[i]) {
+      ((FusesReluInTraining) steps[i]).writeOwnOutput(trainingCount);
+      ownOutputStale[i] = false;
+    }
     return tensors[i].value;
   }
 
@@ -326,8 +356,10 @@ public final class Plan {
       iteration++;
     }
     staleCount = 0;
+    trainingCount = training ? n : 0;
     for (int i = 0; i < steps.length; i++) {
-      if (!training && fusedAway[i]) continue;  // an earlier step wrote its output
+      ownOutputStale[i] = training && unwrittenInTraining[i];
+      if (!training && fusedAway[i] || training && fusedInTraining[i]) continue;  // an earlier step wrote its output
       if (forwardNanos == null) {
         steps[i].forward(n, training);
       } else {
@@ -456,12 +488,14 @@ public final class Plan {
     zeroCount = n;
     pool.run(pool.threads(), zeroTask);
     for (int i = 0; i < params.size(); i++) Arrays.fill(params.get(i).grad(), 0f);  // indexed: an iterator would allocate every step
+    // a ReLU fused in training is skipped whichever pass ran last: its producer takes its gradient
     if (backwardNanos == null) {
-      for (int i = steps.length - 1; i >= 1; i--) steps[i].backward(n);
+      for (int i = steps.length - 1; i >= 1; i--) if (!fusedInTraining[i]) steps[i].backward(n);
       return;
     }
     zeroNanos += System.nanoTime() - zeroStart;
     for (int i = steps.length - 1; i >= 1; i--) {
+      if (fusedInTraining[i]) continue;
       long start = System.nanoTime();
       steps[i].backward(n);
       backwardNanos[i] += System.nanoTime() - start;

@@ -44,7 +44,7 @@ public final class Add implements Op {
     return aName + " + " + bName;
   }
 
-  private interface AddStep extends Step, FusesRelu {}
+  private interface AddStep extends Step, FusesRelu, FusesReluInTraining {}
 
   @Override
   public Step compile(Tensor[] inputs, Tensor output, Param[] params, WorkerPool pool) {
@@ -53,18 +53,20 @@ public final class Add implements Op {
     int pieces = pool.balancedPieces(size);  // element ranges, claimed as threads come free
     return new AddStep() {
       private int count;
-      private Tensor reluOutput;  // FusesRelu: inference passes write max(0, a + b) here instead; or null
-      private boolean fused;
+      private Tensor reluOutput;    // FusesRelu: inference passes write max(0, a + b) here instead; or null
+      private Tensor trainingRelu;  // FusesReluInTraining: training passes too, and backward reads its gradient; or null
+      private Tensor relu;          // this pass's: one of those, or null
       private final WorkerPool.Task fwd = p -> {
         int from = splitStart(p, pieces, count), to = splitStart(p + 1, pieces, count);
-        if (fused) {
-          Elementwise.addRelu(a.value, b.value, reluOutput.value, from, to);
+        if (relu != null) {
+          Elementwise.addRelu(a.value, b.value, relu.value, from, to);
         } else {
           Elementwise.add(a.value, b.value, output.value, from, to);
         }
       };
       private boolean writesA, writesB;  // writesGradientOf: da = dy (db = dy) instead of adding
-      // y = a + b  =>  da += dy ; db += dy  (the same array twice when a node is added to itself)
+      // y = a + b  =>  da += dy ; db += dy  (the same array twice when a node is added to itself);
+      // fused with the ReLU after it, dy is that ReLU's gradient where its output is positive, else 0
       private final WorkerPool.Task bwd = p -> {
         int from = splitStart(p, pieces, count), to = splitStart(p + 1, pieces, count);
         if (a.grad != null) gradientInto(a.grad, writesA, from, to);
@@ -72,7 +74,11 @@ public final class Add implements Op {
       };
 
       private void gradientInto(float[] grad, boolean write, int from, int to) {
-        if (write) {
+        if (trainingRelu != null && write) {
+          Elementwise.reluBackwardInto(trainingRelu.value, trainingRelu.grad, grad, from, to);
+        } else if (trainingRelu != null) {
+          Elementwise.reluBackward(trainingRelu.value, trainingRelu.grad, grad, from, to);
+        } else if (write) {
           System.arraycopy(output.grad, from, grad, from, to - from);
         } else {
           Elementwise.addInto(output.grad, from, grad, from, to - from);
@@ -89,13 +95,23 @@ public final class Add implements Op {
       @Override
       public void forward(int n, boolean training) {
         count = n * size;
-        fused = !training && reluOutput != null;
+        relu = training ? trainingRelu : reluOutput;
         pool.run(pieces, fwd);
       }
 
       @Override
       public void fuseRelu(Tensor reluOutput) {
         this.reluOutput = reluOutput;
+      }
+
+      @Override
+      public void fuseReluInTraining(Tensor relu) {
+        this.trainingRelu = relu;
+      }
+
+      @Override
+      public void writeOwnOutput(int n) {
+        Elementwise.add(a.value, b.value, output.value, 0, n * size);
       }
 
       @Override

@@ -76,7 +76,7 @@ public final class BatchNorm implements Op {
     return new Compiled(inputs[0], output, params, pool);
   }
 
-  private final class Compiled implements Step, FusesRelu {
+  private final class Compiled implements Step, FusesRelu, FusesReluInTraining {
     private final Tensor x, y;
     private final Param gamma, beta, runningMean, runningVar;
     private final WorkerPool pool;
@@ -87,6 +87,7 @@ public final class BatchNorm implements Op {
     private int n;
     private boolean batchStatistics;  // whether the last forward normalised with the batch's own statistics
     private Tensor reluOutput;        // inference passes write max(0, y) here instead (FusesRelu); or null
+    private Tensor trainingRelu;      // training passes write max(0, y) here, and backward reads its gradient; or null
     private boolean writesInputGradient;  // writesGradientOf: dx = ..., not dx += ...
 
     Compiled(Tensor x, Tensor y, Param[] p, WorkerPool pool) {
@@ -124,15 +125,28 @@ public final class BatchNorm implements Op {
           var[ch] = rv[ch];
         }
         invstd[ch] = (float) (1 / Math.sqrt((double) var[ch] + EPS));
-        boolean fused = !batchStatistics && reluOutput != null;
-        ChannelNorm.normalize(x.value, fused ? reluOutput.value : y.value, n, channels, plane, ch, mean[ch], invstd[ch],
-            g[ch], b[ch], fused);
+        Tensor relu = batchStatistics ? trainingRelu : reluOutput;
+        ChannelNorm.normalize(x.value, relu != null ? relu.value : y.value, n, channels, plane, ch, mean[ch], invstd[ch],
+            g[ch], b[ch], relu != null);
       }
     }
 
     @Override
     public void fuseRelu(Tensor reluOutput) {
       this.reluOutput = reluOutput;
+    }
+
+    @Override
+    public void fuseReluInTraining(Tensor relu) {
+      this.trainingRelu = relu;
+    }
+
+    @Override
+    public void writeOwnOutput(int n) {
+      float[] g = gamma.value(), b = beta.value();
+      for (int ch = 0; ch < channels; ch++) {
+        ChannelNorm.normalize(x.value, y.value, n, channels, plane, ch, mean[ch], invstd[ch], g[ch], b[ch], false);
+      }
     }
 
     @Override
@@ -148,9 +162,12 @@ public final class BatchNorm implements Op {
     }
 
     private void backwardPiece(int piece) {
-      float[] g = gamma.value();
+      float[] g = gamma.value(), b = beta.value();
+      // fused with the ReLU after it (whichever pass ran last: the plan skips that ReLU's backward
+      // pass either way), dy is made here from the ReLU's gradient, into y.grad, which nothing else writes
+      float[] reluGrad = trainingRelu == null ? null : trainingRelu.grad;
       for (int ch = splitStart(piece, pieces, channels); ch < splitStart(piece + 1, pieces, channels); ch++) {
-        ChannelNorm.backward(x.value, y.grad, x.grad, n, channels, plane, ch, mean[ch], invstd[ch], g[ch],
+        ChannelNorm.backward(x.value, reluGrad, b[ch], y.grad, x.grad, n, channels, plane, ch, mean[ch], invstd[ch], g[ch],
             batchStatistics, gamma.grad(), beta.grad(), !writesInputGradient);
       }
     }

@@ -8,8 +8,8 @@ import dev.hubel.tensor.Tensor;
  * and a hand-off to the threads (ResNet-50's ReLUs after batch norm and after the residual add
  * were 4.5% of its time at batch 8; AlphaGo's after each convolution 2%). Batch norm, the
  * residual add and the convolution (its bias and ReLU applied to each block of output while it
- * is in cache) do it. The result is the same bits as the two steps apart. Training passes are
- * never fused: backward needs both outputs.
+ * is in cache) do it. The result is the same bits as the two steps apart. Training passes fuse
+ * only where the producer also takes the ReLU's backward pass ({@link FusesReluInTraining}).
  */
 public interface FusesRelu {
   /**

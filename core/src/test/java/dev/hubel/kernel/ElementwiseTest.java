@@ -64,6 +64,33 @@ class ElementwiseTest {
     }
   }
 
+  /**
+   * The ReLU's backward pass for a norm that kept only x: the mask is that of the ReLU over the
+   * norm's own output (normalize, then max), where y is exactly beta-crossing, NaN or infinite too.
+   */
+  @ParameterizedTest(name = "{0} elements")
+  @ValueSource(ints = {1, 3, 7, 16, 33, 257, 1000})
+  void reluBackwardOfNormMasksWhereTheNormalizedReluIsZero(int size) {
+    SplittableRandom rng = new SplittableRandom(size + 7);
+    float mean = 0.25f, a = -1.5f, beta = 0.75f;
+    float[] x = new float[size + 5], dy = new float[size + 5], dx = new float[size + 5];
+    for (int i = 0; i < x.length; i++) {
+      int kind = rng.nextInt(12);  // now and then a NaN, an infinity, or an x whose y is exactly 0 (x = 0.75)
+      x[i] = kind == 0 ? Float.NaN : kind == 1 ? Float.POSITIVE_INFINITY : kind == 2 ? 0.75f : (float) rng.nextGaussian();
+      dy[i] = (float) rng.nextGaussian();
+      dx[i] = 99f;
+    }
+    for (int from : new int[] {0, 1, 2}) {
+      float[] relu = new float[x.length], expected = dx.clone(), plain = dx.clone(), actual = dx.clone();
+      new ElementwiseKernel.Plain().normalize(x, relu, from, size, mean, a, beta, true);
+      new ElementwiseKernel.Plain().reluBackward(relu, dy, expected, from, from + size, false);
+      new ElementwiseKernel.Plain().reluBackwardOfNorm(x, dy, plain, from, size, mean, a, beta);
+      Kernels.ELEMENTWISE.reluBackwardOfNorm(x, dy, actual, from, size, mean, a, beta);
+      assertThat(plain).as("plain, from %d", from).containsExactly(expected);
+      assertThat(actual).as("vector, from %d", from).containsExactly(expected);
+    }
+  }
+
   /** Batch norm's double sums: the vector lanes sum in another order, so equal to about 1e-12, not to the bit. */
   @ParameterizedTest(name = "{0} elements")
   @ValueSource(ints = {1, 3, 7, 16, 33, 257, 1000, 4099})

@@ -53,6 +53,45 @@ class GradientWritingTest {
     return grads;
   }
 
+  /**
+   * Training passes that fuse each ReLU into the norm or add before it (the norm's dy made from the
+   * ReLU's gradient as it is summed, the add's handed on masked) give the bits of the steps apart:
+   * loss, every gradient, and each node's output (the producers' own outputs made when asked for).
+   */
+  @Test
+  void reluFusedInTrainingGivesTheBitsOfTheStepsApart() {
+    Model model = model();
+    initialize(model);
+    Plan fused = new Plan(model, BATCH, POOL, true, false, true), apart = new Plan(model, BATCH, POOL, true, false, false);
+    for (int k = 0; k < 3; k++) {
+      List<float[]> got = step(fused, new Random(20 + k)), want = step(apart, new Random(20 + k));
+      assertSameBits("step " + k + ", gradient", got, want);
+      for (Node node : model.nodes()) {
+        float[] a = fused.activations(node), b = apart.activations(node);
+        for (int i = 0; i < BATCH * node.shape().size(); i++) {
+          assertThat(a[i] == b[i]).as("step %d, %s's output, element %d: %s against %s", k, node.name(), i, a[i], b[i]).isTrue();
+        }
+      }
+    }
+  }
+
+  private static void initialize(Model model) {
+    Random init = new Random(2);
+    for (Param p : model.params()) {
+      float[] v = p.value();
+      for (int i = 0; i < v.length; i++) v[i] = p.role() == dev.hubel.tensor.Role.RUNNING_VAR ? 1f : init.nextFloat() - 0.5f;
+    }
+  }
+
+  private static void assertSameBits(String what, List<float[]> got, List<float[]> want) {
+    for (int g = 0; g < want.size(); g++) {
+      float[] a = got.get(g), b = want.get(g);
+      for (int i = 0; i < b.length; i++) {
+        assertThat(a[i] == b[i]).as("%s %d (0: the input's), element %d: %s against %s", what, g, i, a[i], b[i]).isTrue();
+      }
+    }
+  }
+
   @Test
   void writtenGradientsEqualZeroedAndAddedOnes() {
     Model model = model();
