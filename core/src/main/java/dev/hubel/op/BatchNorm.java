@@ -82,6 +82,9 @@ public final class BatchNorm implements Op {
     private final WorkerPool pool;
     private final int pieces;
     private final float[] mean = new float[channels], var = new float[channels], invstd = new float[channels];
+    // gamma and beta as the last forward pass read them: a fused ReLU's mask and this step's own
+    // output are made from them after an optimiser step may have changed the parameters
+    private final float[] passGamma = new float[channels], passBeta = new float[channels];
     private final WorkerPool.Task forwardTask = this::forwardPiece;
     private final WorkerPool.Task backwardTask = this::backwardPiece;
     private int n;
@@ -125,6 +128,8 @@ public final class BatchNorm implements Op {
           var[ch] = rv[ch];
         }
         invstd[ch] = (float) (1 / Math.sqrt((double) var[ch] + EPS));
+        passGamma[ch] = g[ch];
+        passBeta[ch] = b[ch];
         Tensor relu = batchStatistics ? trainingRelu : reluOutput;
         ChannelNorm.normalize(x.value, relu != null ? relu.value : y.value, n, channels, plane, ch, mean[ch], invstd[ch],
             g[ch], b[ch], relu != null);
@@ -143,9 +148,9 @@ public final class BatchNorm implements Op {
 
     @Override
     public void writeOwnOutput(int n) {
-      float[] g = gamma.value(), b = beta.value();
       for (int ch = 0; ch < channels; ch++) {
-        ChannelNorm.normalize(x.value, y.value, n, channels, plane, ch, mean[ch], invstd[ch], g[ch], b[ch], false);
+        ChannelNorm.normalize(x.value, y.value, n, channels, plane, ch, mean[ch], invstd[ch], passGamma[ch], passBeta[ch],
+            false);
       }
     }
 
@@ -162,13 +167,15 @@ public final class BatchNorm implements Op {
     }
 
     private void backwardPiece(int piece) {
-      float[] g = gamma.value(), b = beta.value();
+      float[] g = gamma.value();
       // fused with the ReLU after it (whichever pass ran last: the plan skips that ReLU's backward
-      // pass either way), dy is made here from the ReLU's gradient, into y.grad, which nothing else writes
+      // pass either way), dy is made here from the ReLU's gradient, into y.grad, which nothing else
+      // writes; the mask from the forward pass's gamma and beta (the same as gamma.value() here,
+      // before any optimiser step)
       float[] reluGrad = trainingRelu == null ? null : trainingRelu.grad;
       for (int ch = splitStart(piece, pieces, channels); ch < splitStart(piece + 1, pieces, channels); ch++) {
-        ChannelNorm.backward(x.value, reluGrad, b[ch], y.grad, x.grad, n, channels, plane, ch, mean[ch], invstd[ch], g[ch],
-            batchStatistics, gamma.grad(), beta.grad(), !writesInputGradient);
+        ChannelNorm.backward(x.value, reluGrad, passBeta[ch], y.grad, x.grad, n, channels, plane, ch, mean[ch], invstd[ch],
+            g[ch], batchStatistics, gamma.grad(), beta.grad(), !writesInputGradient);
       }
     }
   }
