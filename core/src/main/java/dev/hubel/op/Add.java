@@ -46,6 +46,9 @@ public final class Add implements Op {
 
   private interface AddStep extends Step, FusesRelu, FusesReluInTraining {}
 
+  /** Floats of dy per chunk of the backward pass: 16 KB, with the ReLU's output as much, stay in L1. */
+  private static final int CHUNK = 4096;
+
   @Override
   public Step compile(Tensor[] inputs, Tensor output, Param[] params, WorkerPool pool) {
     Tensor a = inputs[0], b = inputs[1];
@@ -67,10 +70,15 @@ public final class Add implements Op {
       private boolean writesA, writesB;  // writesGradientOf: da = dy (db = dy) instead of adding
       // y = a + b  =>  da += dy ; db += dy  (the same array twice when a node is added to itself);
       // fused with the ReLU after it, dy is that ReLU's gradient where its output is positive, else 0
+      // Chunk by chunk, both inputs' gradients: the second reads dy (and the ReLU's output) from L1
+      // where, piece by piece, it read them from memory again (a piece is up to a megabyte).
       private final WorkerPool.Task bwd = p -> {
         int from = splitStart(p, pieces, count), to = splitStart(p + 1, pieces, count);
-        if (a.grad != null) gradientInto(a.grad, writesA, from, to);
-        if (b.grad != null) gradientInto(b.grad, writesB, from, to);
+        for (int c0 = from; c0 < to; c0 += CHUNK) {
+          int c1 = Math.min(to, c0 + CHUNK);
+          if (a.grad != null) gradientInto(a.grad, writesA, c0, c1);
+          if (b.grad != null) gradientInto(b.grad, writesB, c0, c1);
+        }
       };
 
       private void gradientInto(float[] grad, boolean write, int from, int to) {
