@@ -28,23 +28,42 @@ public record Timing(double firstMillis, double[] values) {
 
   /** How long the warm-up runs at least, in nanoseconds, and how long each timed run lasts at least. */
   public static final long WARM_UP_NANOS = 1_000_000_000L, RUN_NANOS = 300_000_000L;
+  /**
+   * The warm-up goes on in stretches this long until one runs no faster than the best before it
+   * (within {@link #SETTLED}), for at most {@link #MAX_WARM_UP_NANOS}: the JIT compiles a model's
+   * kernels over seconds, and on two busy cores its compiler threads take longer still. LeNet-5's
+   * training step ran at 60 ms for its first 40 steps, then 6, 4.4 and 3.5 ms (2026-12-04); after a
+   * fixed second of warm-up the bench had timed it at anything from 3,000 to 18,000 img/s.
+   */
+  public static final long STRETCH_NANOS = 500_000_000L, MAX_WARM_UP_NANOS = 20_000_000_000L;
+  /** A stretch this close to the best one's time per call (or slower) counts as warmed up. */
+  static final double SETTLED = 0.97;
 
   /**
-   * Times {@code call}: once cold, then at least two calls and a second of warm-up, then
-   * {@code runs} runs of as many calls as fill {@link #RUN_NANOS}. With {@code itemsPerCall > 0}
-   * each value is items per second, else milliseconds per call.
+   * Times {@code call}: once cold, then warmed up (at least two calls and a second, and on until
+   * the speed settles: {@link #STRETCH_NANOS}), then {@code runs} runs of as many calls as fill
+   * {@link #RUN_NANOS}. With {@code itemsPerCall > 0} each value is items per second, else
+   * milliseconds per call.
    */
   public static Timing of(Runnable call, int runs, double itemsPerCall) {
     long start = System.nanoTime();
     call.run();
     double first = (System.nanoTime() - start) / 1e6;
     long warm = System.nanoTime();
-    int calls = 0;
-    while (calls < 2 || System.nanoTime() - warm < WARM_UP_NANOS) {
-      call.run();
-      calls++;
+    double best = Double.MAX_VALUE, perCall;
+    while (true) {
+      long stretch = System.nanoTime();
+      int calls = 0;
+      while (calls < 2 || System.nanoTime() - stretch < STRETCH_NANOS) {
+        call.run();
+        calls++;
+      }
+      perCall = (double) (System.nanoTime() - stretch) / calls;
+      boolean settled = perCall >= SETTLED * best;
+      best = Math.min(best, perCall);
+      long elapsed = System.nanoTime() - warm;
+      if (elapsed >= WARM_UP_NANOS && settled || elapsed >= MAX_WARM_UP_NANOS) break;
     }
-    double perCall = (double) (System.nanoTime() - warm) / calls;
     int reps = (int) Math.max(1, Math.ceil(RUN_NANOS / perCall));
     double[] values = new double[runs];
     for (int r = 0; r < runs; r++) {

@@ -24,6 +24,27 @@ class TimingTest {
     assertThat(time.firstMillis()).isGreaterThanOrEqualTo(2.0);
   }
 
+  /**
+   * A call that speeds up for two seconds (as a model's step does while the JIT compiles it), from
+   * 5 ms to 1 ms, then stays there: the timed runs must all see the settled speed, which a fixed
+   * second of warm-up did not.
+   */
+  @Test
+  void warmsUpUntilTheSpeedSettles() {
+    long start = System.nanoTime();
+    Timing t = Timing.of(() -> {
+      double seconds = (System.nanoTime() - start) / 1e9;
+      spin(1_000_000L + (long) (4_000_000L * Math.max(0, 1 - seconds / 2)));
+    }, 3, 0);
+    for (double v : t.values()) assertThat(v).as("ms per call in a timed run").isBetween(1.0, 1.25);
+    assertThat((System.nanoTime() - start) / 1e9).as("seconds taken").isLessThan(Timing.MAX_WARM_UP_NANOS / 1e9);
+  }
+
+  private static void spin(long nanos) {
+    long until = System.nanoTime() + nanos;
+    while (System.nanoTime() < until) Thread.onSpinWait();
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);
