@@ -25,6 +25,13 @@ interface ElementwiseKernel {
    */
   void reluBackwardOfNorm(float[] x, float[] dy, float[] dx, int from, int len, float mean, float a, float beta);
 
+  /**
+   * One output row of a 2x2 max pool at stride 2 with its winners, for training: y[o + ox] is the
+   * largest of x[r0 + 2ox], x[r0 + 2ox + 1], x[r1 + 2ox], x[r1 + 2ox + 1] for ox in [0, wo), the
+   * first in that order on a tie (a NaN wins and stays), and argmax[o + ox] its index in x.
+   */
+  void max2x2Row(float[] x, int r0, int r1, int wo, float[] y, int o, int[] argmax);
+
   /** Batch norm's sums, in double: x[from] + ... + x[from+len-1]. The plain form keeps four interleaved partial sums. */
   double sum(float[] x, int from, int len);
 
@@ -61,6 +68,11 @@ interface ElementwiseKernel {
     @Override
     public void reluBackwardOfNorm(float[] x, float[] dy, float[] dx, int from, int len, float mean, float a, float beta) {
       for (int i = from; i < from + len; i++) dx[i] = (x[i] - mean) * a + beta > 0f ? dy[i] : 0f;
+    }
+
+    @Override
+    public void max2x2Row(float[] x, int r0, int r1, int wo, float[] y, int o, int[] argmax) {
+      max2x2RowPlain(x, r0, r1, 0, wo, y, o, argmax);
     }
 
     @Override
@@ -121,6 +133,27 @@ interface ElementwiseKernel {
       } else {
         for (int j = from; j < from + len; j++) y[j] = (x[j] - mean) * a + beta;
       }
+    }
+  }
+
+  /**
+   * Outputs ox0..ox1 of {@link #max2x2Row}, one at a time: selects in place of branches (which of
+   * four noisy values is largest is a coin toss the branch predictor loses).
+   */
+  static void max2x2RowPlain(float[] x, int r0, int r1, int ox0, int ox1, float[] y, int o, int[] argmax) {
+    for (int ox = ox0; ox < ox1; ox++) {
+      int i0 = r0 + 2 * ox, i2 = r1 + 2 * ox;
+      float a = x[i0], b = x[i0 + 1], c = x[i2], d = x[i2 + 1];
+      // a NaN compares false both ways, so "keep the best unless the new one beats it or is NaN"
+      boolean takeB = b > a || (b != b && a == a);
+      float best = takeB ? b : a;
+      int at = takeB ? i0 + 1 : i0;
+      boolean takeC = (c > best || c != c) && best == best;
+      best = takeC ? c : best;
+      at = takeC ? i2 : at;
+      boolean takeD = (d > best || d != d) && best == best;
+      y[o + ox] = takeD ? d : best;
+      argmax[o + ox] = takeD ? i2 + 1 : at;
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.hubel.kernel;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -152,6 +153,50 @@ final class VectorElementwise implements ElementwiseKernel {
       zero.blend(FloatVector.fromArray(S, dy, i), live).intoArray(dx, i);
     }
     for (; i < from + len; i++) dx[i] = (x[i] - mean) * a + beta > 0f ? dy[i] : 0f;
+  }
+
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  /** Lane indices into two vectors of a row pair, (v0, v1): the even lanes (a window's left column), the odd (its right), and 2 * lane. */
+  private static final float[] EVEN = new float[S.length()], ODD = new float[S.length()];
+  private static final int[] TWICE = new int[S.length()];
+
+  static {
+    for (int l = 0; l < S.length(); l++) {
+      EVEN[l] = 2 * l;
+      ODD[l] = 2 * l + 1;
+      TWICE[l] = 2 * l;
+    }
+  }
+
+  @Override
+  public void max2x2Row(float[] x, int r0, int r1, int wo, float[] y, int o, int[] argmax) {
+    int lanes = S.length(), ox = 0;
+    if (I.length() == lanes) {
+      FloatVector even = FloatVector.fromArray(S, EVEN, 0), odd = FloatVector.fromArray(S, ODD, 0);
+      IntVector twice = IntVector.fromArray(I, TWICE, 0);
+      // the plain loop's selects, lane by lane: the same winner, value and index
+      for (int end = wo - lanes; ox <= end; ox += lanes) {
+        int i0 = r0 + 2 * ox, i2 = r1 + 2 * ox;
+        FloatVector top0 = FloatVector.fromArray(S, x, i0), top1 = FloatVector.fromArray(S, x, i0 + lanes);
+        FloatVector bottom0 = FloatVector.fromArray(S, x, i2), bottom1 = FloatVector.fromArray(S, x, i2 + lanes);
+        FloatVector a = even.selectFrom(top0, top1), b = odd.selectFrom(top0, top1);
+        FloatVector c = even.selectFrom(bottom0, bottom1), d = odd.selectFrom(bottom0, bottom1);
+        VectorMask<Float> takeB = b.compare(VectorOperators.GT, a)
+            .or(b.test(VectorOperators.IS_NAN).andNot(a.test(VectorOperators.IS_NAN)));
+        FloatVector best = a.blend(b, takeB);
+        IntVector top = twice.add(i0), at = top.blend(top.add(1), takeB.cast(I));
+        VectorMask<Float> takeC = c.compare(VectorOperators.GT, best).or(c.test(VectorOperators.IS_NAN))
+            .andNot(best.test(VectorOperators.IS_NAN));
+        best = best.blend(c, takeC);
+        IntVector bottom = twice.add(i2);
+        at = at.blend(bottom, takeC.cast(I));
+        VectorMask<Float> takeD = d.compare(VectorOperators.GT, best).or(d.test(VectorOperators.IS_NAN))
+            .andNot(best.test(VectorOperators.IS_NAN));
+        best.blend(d, takeD).intoArray(y, o + ox);
+        at.blend(bottom.add(1), takeD.cast(I)).intoArray(argmax, o + ox);
+      }
+    }
+    ElementwiseKernel.max2x2RowPlain(x, r0, r1, ox, wo, y, o, argmax);
   }
 
   @Override

@@ -91,6 +91,38 @@ class ElementwiseTest {
     }
   }
 
+  /**
+   * A 2x2 max pool's row with its winners, vector against plain: ties (values from a handful),
+   * NaNs now and then, row lengths around the vector's width.
+   */
+  @ParameterizedTest(name = "{0} outputs")
+  @ValueSource(ints = {1, 3, 7, 15, 16, 17, 33, 100})
+  void maxPoolRowMatchesThePlainLoop(int wo) {
+    SplittableRandom rng = new SplittableRandom(wo + 3);
+    int w = 2 * wo + 1, off = 5;  // an odd row (its last column unused) and an offset
+    float[] x = new float[off + 2 * w + 3];
+    for (int i = 0; i < x.length; i++) x[i] = rng.nextInt(5) == 0 ? Float.NaN : rng.nextInt(4) - 1.5f;
+    float[] yPlain = new float[wo + 2], yVector = new float[wo + 2];
+    int[] atPlain = new int[wo + 2], atVector = new int[wo + 2];
+    new ElementwiseKernel.Plain().max2x2Row(x, off, off + w, wo, yPlain, 1, atPlain);
+    Kernels.ELEMENTWISE.max2x2Row(x, off, off + w, wo, yVector, 1, atVector);
+    assertThat(atVector).containsExactly(atPlain);
+    for (int i = 0; i < yPlain.length; i++) {
+      assertThat(Float.floatToRawIntBits(yVector[i])).as("output %d", i).isEqualTo(Float.floatToRawIntBits(yPlain[i]));
+    }
+    for (int ox = 0; ox < wo; ox++) {  // and what winning means: the first largest, a NaN first of all
+      int i0 = off + 2 * ox, i2 = i0 + w;
+      float[] window = {x[i0], x[i0 + 1], x[i2], x[i2 + 1]};
+      int[] at = {i0, i0 + 1, i2, i2 + 1};
+      int best = 0;
+      for (int k = 1; k < 4; k++) {
+        if (Float.isNaN(window[best])) break;
+        if (Float.isNaN(window[k]) || window[k] > window[best]) best = k;
+      }
+      assertThat(atPlain[1 + ox]).as("winner of window %d", ox).isEqualTo(at[best]);
+    }
+  }
+
   /** Batch norm's double sums: the vector lanes sum in another order, so equal to about 1e-12, not to the bit. */
   @ParameterizedTest(name = "{0} elements")
   @ValueSource(ints = {1, 3, 7, 16, 33, 257, 1000, 4099})
