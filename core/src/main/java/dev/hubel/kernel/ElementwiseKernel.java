@@ -32,6 +32,14 @@ interface ElementwiseKernel {
    */
   void max2x2Row(float[] x, int r0, int r1, int wo, float[] y, int o, int[] argmax);
 
+  /**
+   * Outputs ox0..ox1 of one row of a 3x3 max pool at stride 2 whose windows lie inside the image,
+   * the window of output ox starting at {@code x[rowStart + 2ox]}: as
+   * {@link Pooling#max3x3Interior} (the maximum by Math.max; for training, argmax not null, the
+   * first cell in row order that holds it, and its value).
+   */
+  void max3x3Stride2(float[] x, int rowStart, int w, int ox0, int ox1, float[] y, int o, int[] argmax);
+
   /** Batch norm's sums, in double: x[from] + ... + x[from+len-1]. The plain form keeps four interleaved partial sums. */
   double sum(float[] x, int from, int len);
 
@@ -68,6 +76,11 @@ interface ElementwiseKernel {
     @Override
     public void reluBackwardOfNorm(float[] x, float[] dy, float[] dx, int from, int len, float mean, float a, float beta) {
       for (int i = from; i < from + len; i++) dx[i] = (x[i] - mean) * a + beta > 0f ? dy[i] : 0f;
+    }
+
+    @Override
+    public void max3x3Stride2(float[] x, int rowStart, int w, int ox0, int ox1, float[] y, int o, int[] argmax) {
+      Pooling.max3x3Interior(x, rowStart, w, 2, ox0, ox1, y, o, argmax);
     }
 
     @Override

@@ -41,7 +41,11 @@ public final class Pooling {
         int y0 = oy * stride - pad, o = out + oy * wo;
         if (threeByThree && y0 >= 0 && y0 + 3 <= h) {
           for (int ox = 0; ox < oxA; ox++) maxWindow(x, in, h, w, fh, fw, stride, pad, oy, ox, y, o + ox, argmax);
-          max3x3Interior(x, in + y0 * w - pad, w, stride, oxA, oxB, y, o, argmax);
+          if (stride == 2) {
+            Kernels.ELEMENTWISE.max3x3Stride2(x, in + y0 * w - pad, w, oxA, oxB, y, o, argmax);
+          } else {
+            max3x3Interior(x, in + y0 * w - pad, w, stride, oxA, oxB, y, o, argmax);
+          }
           for (int ox = oxB; ox < wo; ox++) maxWindow(x, in, h, w, fh, fw, stride, pad, oy, ox, y, o + ox, argmax);
         } else {
           for (int ox = 0; ox < wo; ox++) maxWindow(x, in, h, w, fh, fw, stride, pad, oy, ox, y, o + ox, argmax);
@@ -103,7 +107,7 @@ public final class Pooling {
    * Outputs ox0..ox1 of one output row whose 3x3 windows lie inside the image; the window of
    * output ox starts at {@code x[rowStart + ox*stride]}; argmax may be null.
    */
-  private static void max3x3Interior(float[] x, int rowStart, int w, int stride, int ox0, int ox1,
+  static void max3x3Interior(float[] x, int rowStart, int w, int stride, int ox0, int ox1,
                                      float[] y, int o, int[] argmax) {
     for (int ox = ox0; ox < ox1; ox++) {
       int i = rowStart + ox * stride, j = i + w, k = j + w;

@@ -169,14 +169,83 @@ final class VectorElementwise implements ElementwiseKernel {
   }
 
   @Override
+  public void max3x3Stride2(float[] x, int rowStart, int w, int ox0, int ox1, float[] y, int o, int[] argmax) {
+    int lanes = S.length(), ox = ox0;
+    if (I.length() == lanes) {
+      FloatVector even = FloatVector.fromArray(S, EVEN, 0), odd = FloatVector.fromArray(S, ODD, 0);
+      IntVector twice = IntVector.fromArray(I, TWICE, 0);
+      // the windows' three columns in each of three rows: even and odd lanes of a row from 2ox, and
+      // the even lanes from 2ox + 2 (read from there: lane 15's third column is past two vectors)
+      // the last block may overlap the one before it (those outputs are written again, the same)
+      for (int start = Math.min(ox, ox1 - lanes); ox < ox1 && start >= ox0
+          && rowStart + 2 * w + 2 * start + 2 * lanes + 2 <= x.length; start = Math.min(ox, ox1 - lanes)) {
+        ox = start + lanes;
+        int i = rowStart + 2 * start, j = i + w, k = j + w;
+        FloatVector a0 = FloatVector.fromArray(S, x, i), a1 = FloatVector.fromArray(S, x, i + lanes);
+        FloatVector a2 = FloatVector.fromArray(S, x, i + 2), a3 = FloatVector.fromArray(S, x, i + 2 + lanes);
+        FloatVector xi = even.selectFrom(a0, a1), xi1 = odd.selectFrom(a0, a1), xi2 = even.selectFrom(a2, a3);
+        a0 = FloatVector.fromArray(S, x, j);
+        a1 = FloatVector.fromArray(S, x, j + lanes);
+        a2 = FloatVector.fromArray(S, x, j + 2);
+        a3 = FloatVector.fromArray(S, x, j + 2 + lanes);
+        FloatVector xj = even.selectFrom(a0, a1), xj1 = odd.selectFrom(a0, a1), xj2 = even.selectFrom(a2, a3);
+        a0 = FloatVector.fromArray(S, x, k);
+        a1 = FloatVector.fromArray(S, x, k + lanes);
+        a2 = FloatVector.fromArray(S, x, k + 2);
+        a3 = FloatVector.fromArray(S, x, k + 2 + lanes);
+        FloatVector xk = even.selectFrom(a0, a1), xk1 = odd.selectFrom(a0, a1), xk2 = even.selectFrom(a2, a3);
+        // Math.max lane by lane, nested as the plain loop nests it
+        FloatVector best = xi.max(xi1).max(xi2.max(xj)).max(xj1.max(xj2).max(xk.max(xk1)).max(xk2));
+        if (argmax == null) {
+          best.intoArray(y, o + start);
+          continue;
+        }
+        // from the last cell to the first, each that holds the maximum (equal, or a NaN) takes over
+        IntVector base = twice.add(k);
+        FloatVector value = xk2;
+        IntVector at = base.add(2);
+        VectorMask<Float> holds = xk1.compare(VectorOperators.EQ, best).or(xk1.test(VectorOperators.IS_NAN));
+        value = value.blend(xk1, holds);
+        at = at.blend(base.add(1), holds.cast(I));
+        holds = xk.compare(VectorOperators.EQ, best).or(xk.test(VectorOperators.IS_NAN));
+        value = value.blend(xk, holds);
+        at = at.blend(base, holds.cast(I));
+        base = twice.add(j);
+        holds = xj2.compare(VectorOperators.EQ, best).or(xj2.test(VectorOperators.IS_NAN));
+        value = value.blend(xj2, holds);
+        at = at.blend(base.add(2), holds.cast(I));
+        holds = xj1.compare(VectorOperators.EQ, best).or(xj1.test(VectorOperators.IS_NAN));
+        value = value.blend(xj1, holds);
+        at = at.blend(base.add(1), holds.cast(I));
+        holds = xj.compare(VectorOperators.EQ, best).or(xj.test(VectorOperators.IS_NAN));
+        value = value.blend(xj, holds);
+        at = at.blend(base, holds.cast(I));
+        base = twice.add(i);
+        holds = xi2.compare(VectorOperators.EQ, best).or(xi2.test(VectorOperators.IS_NAN));
+        value = value.blend(xi2, holds);
+        at = at.blend(base.add(2), holds.cast(I));
+        holds = xi1.compare(VectorOperators.EQ, best).or(xi1.test(VectorOperators.IS_NAN));
+        value = value.blend(xi1, holds);
+        at = at.blend(base.add(1), holds.cast(I));
+        holds = xi.compare(VectorOperators.EQ, best).or(xi.test(VectorOperators.IS_NAN));
+        value.blend(xi, holds).intoArray(y, o + start);
+        at.blend(base, holds.cast(I)).intoArray(argmax, o + start);
+      }
+    }
+    Pooling.max3x3Interior(x, rowStart, w, 2, ox, ox1, y, o, argmax);
+  }
+
+  @Override
   public void max2x2Row(float[] x, int r0, int r1, int wo, float[] y, int o, int[] argmax) {
     int lanes = S.length(), ox = 0;
     if (I.length() == lanes) {
       FloatVector even = FloatVector.fromArray(S, EVEN, 0), odd = FloatVector.fromArray(S, ODD, 0);
       IntVector twice = IntVector.fromArray(I, TWICE, 0);
       // the plain loop's selects, lane by lane: the same winner, value and index
-      for (int end = wo - lanes; ox <= end; ox += lanes) {
-        int i0 = r0 + 2 * ox, i2 = r1 + 2 * ox;
+      // the last block may overlap the one before it (those outputs are written again, the same)
+      for (int start = Math.min(ox, wo - lanes); ox < wo && start >= 0; start = Math.min(ox, wo - lanes)) {
+        ox = start + lanes;
+        int i0 = r0 + 2 * start, i2 = r1 + 2 * start;
         FloatVector top0 = FloatVector.fromArray(S, x, i0), top1 = FloatVector.fromArray(S, x, i0 + lanes);
         FloatVector bottom0 = FloatVector.fromArray(S, x, i2), bottom1 = FloatVector.fromArray(S, x, i2 + lanes);
         FloatVector a = even.selectFrom(top0, top1), b = odd.selectFrom(top0, top1);
@@ -192,8 +261,8 @@ final class VectorElementwise implements ElementwiseKernel {
         at = at.blend(bottom, takeC.cast(I));
         VectorMask<Float> takeD = d.compare(VectorOperators.GT, best).or(d.test(VectorOperators.IS_NAN))
             .andNot(best.test(VectorOperators.IS_NAN));
-        best.blend(d, takeD).intoArray(y, o + ox);
-        at.blend(bottom.add(1), takeD.cast(I)).intoArray(argmax, o + ox);
+        best.blend(d, takeD).intoArray(y, o + start);
+        at.blend(bottom.add(1), takeD.cast(I)).intoArray(argmax, o + start);
       }
     }
     ElementwiseKernel.max2x2RowPlain(x, r0, r1, ox, wo, y, o, argmax);

@@ -123,6 +123,31 @@ class ElementwiseTest {
     }
   }
 
+  /**
+   * A 3x3 stride-2 max pool's interior row, vector against plain, with and without winners: ties,
+   * NaNs, signed zeros, ranges of outputs around the vector's width, the last row of the array.
+   */
+  @ParameterizedTest(name = "{0} outputs")
+  @ValueSource(ints = {1, 3, 15, 16, 17, 33, 100})
+  void maxPool3x3RowMatchesThePlainLoop(int wo) {
+    SplittableRandom rng = new SplittableRandom(wo + 11);
+    int w = 2 * wo + 1 + 2, first = 1;  // the windows of outputs first..first+wo start at column 2ox
+    float[] x = new float[3 * w];       // three rows, ending where the array ends
+    float[] pick = {Float.NaN, 0f, -0f, 1f, -1f, 2f};
+    for (int i = 0; i < x.length; i++) x[i] = pick[rng.nextInt(pick.length)];
+    for (boolean training : new boolean[] {false, true}) {
+      float[] yPlain = new float[first + wo + 1], yVector = new float[first + wo + 1];
+      int[] atPlain = training ? new int[first + wo + 1] : null, atVector = training ? new int[first + wo + 1] : null;
+      new ElementwiseKernel.Plain().max3x3Stride2(x, -2 * first, w, first, first + wo - 1, yPlain, 0, atPlain);
+      Kernels.ELEMENTWISE.max3x3Stride2(x, -2 * first, w, first, first + wo - 1, yVector, 0, atVector);
+      for (int i = 0; i < yPlain.length; i++) {
+        assertThat(Float.floatToRawIntBits(yVector[i])).as("training %s, output %d", training, i)
+            .isEqualTo(Float.floatToRawIntBits(yPlain[i]));
+      }
+      if (training) assertThat(atVector).containsExactly(atPlain);
+    }
+  }
+
   /** Batch norm's double sums: the vector lanes sum in another order, so equal to about 1e-12, not to the bit. */
   @ParameterizedTest(name = "{0} elements")
   @ValueSource(ints = {1, 3, 7, 16, 33, 257, 1000, 4099})
