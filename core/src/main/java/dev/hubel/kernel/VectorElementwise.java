@@ -159,6 +159,9 @@ final class VectorElementwise implements ElementwiseKernel {
   /** Lane indices into two vectors of a row pair, (v0, v1): the even lanes (a window's left column), the odd (its right), and 2 * lane. */
   private static final float[] EVEN = new float[S.length()], ODD = new float[S.length()];
   private static final int[] TWICE = new int[S.length()];
+  /** A row's last, partial block of windows: its values and winners before the valid ones are copied out. */
+  private static final ThreadLocal<float[]> ROW_VALUES = ThreadLocal.withInitial(() -> new float[S.length()]);
+  private static final ThreadLocal<int[]> ROW_WINNERS = ThreadLocal.withInitial(() -> new int[S.length()]);
 
   static {
     for (int l = 0; l < S.length(); l++) {
@@ -241,10 +244,13 @@ final class VectorElementwise implements ElementwiseKernel {
     if (I.length() == lanes) {
       FloatVector even = FloatVector.fromArray(S, EVEN, 0), odd = FloatVector.fromArray(S, ODD, 0);
       IntVector twice = IntVector.fromArray(I, TWICE, 0);
-      // the plain loop's selects, lane by lane: the same winner, value and index
-      // the last block may overlap the one before it (those outputs are written again, the same)
-      for (int start = Math.min(ox, wo - lanes); ox < wo && start >= 0; start = Math.min(ox, wo - lanes)) {
-        ox = start + lanes;
+      // the plain loop's selects, lane by lane: the same winner, value and index. The last block
+      // may overlap the one before it (those outputs are written again, the same); a row narrower
+      // than a vector (LeNet-5's 14 and 5 windows) is one block, stored under a mask, its loads
+      // running past the row (unused lanes) while they stay inside x.
+      for (int start = Math.max(0, Math.min(ox, wo - lanes)); ox < wo && i0Fits(r1, start, lanes, x.length);
+           start = Math.max(0, Math.min(ox, wo - lanes))) {
+        ox = Math.min(wo, start + lanes);
         int i0 = r0 + 2 * start, i2 = r1 + 2 * start;
         FloatVector top0 = FloatVector.fromArray(S, x, i0), top1 = FloatVector.fromArray(S, x, i0 + lanes);
         FloatVector bottom0 = FloatVector.fromArray(S, x, i2), bottom1 = FloatVector.fromArray(S, x, i2 + lanes);
@@ -261,11 +267,29 @@ final class VectorElementwise implements ElementwiseKernel {
         at = at.blend(bottom, takeC.cast(I));
         VectorMask<Float> takeD = d.compare(VectorOperators.GT, best).or(d.test(VectorOperators.IS_NAN))
             .andNot(best.test(VectorOperators.IS_NAN));
-        best.blend(d, takeD).intoArray(y, o + start);
-        at.blend(bottom.add(1), takeD.cast(I)).intoArray(argmax, o + start);
+        best = best.blend(d, takeD);
+        at = at.blend(bottom.add(1), takeD.cast(I));
+        if (start + lanes <= wo) {
+          best.intoArray(y, o + start);
+          at.intoArray(argmax, o + start);
+        } else {
+          // the first wo - start lanes, through this thread's block (a masked store allocated
+          // its mask on every call, which AllocationTest caught)
+          float[] values = ROW_VALUES.get();
+          int[] winners = ROW_WINNERS.get();
+          best.intoArray(values, 0);
+          at.intoArray(winners, 0);
+          System.arraycopy(values, 0, y, o + start, wo - start);
+          System.arraycopy(winners, 0, argmax, o + start, wo - start);
+        }
       }
     }
     ElementwiseKernel.max2x2RowPlain(x, r0, r1, ox, wo, y, o, argmax);
+  }
+
+  /** Whether a block of 2x2 windows from output {@code start} reads inside x: two vectors of the lower row from 2 * start. */
+  private static boolean i0Fits(int r1, int start, int lanes, int length) {
+    return r1 + 2 * start + 2 * lanes <= length;
   }
 
   @Override
