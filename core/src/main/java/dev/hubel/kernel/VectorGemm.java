@@ -151,8 +151,8 @@ final class VectorGemm implements GemmKernel {
   public void multiplyGatherA(int m, int n, int k, float[] a, int[] aRows, int aRowsOff,
                               float[] b, int bOff, int ldb,
                               float[] c, int cOff, int ldc, boolean accumulate) {
-    if (dotTiled(m, n, k)) {
-      dotTiles(m, n, k, a, 0, 0, aRows, aRowsOff, b, bOff, ldb, c, cOff, ldc, accumulate, PackedPanels.forThisThread().tile(MR * NR));
+    if (dotTiled(n, k)) {
+      dotTiles(m, n, k, a, aRows, aRowsOff, b, bOff, ldb, c, cOff, ldc, accumulate, PackedPanels.forThisThread().tile(MR * NR));
       return;
     }
     blocked(false, true, m, n, k, a, 0, 0, aRows, aRowsOff, b, bOff, ldb, null, 0, c, cOff, ldc, accumulate, null);
@@ -459,30 +459,28 @@ final class VectorGemm implements GemmKernel {
    */
   static final int DOT_TILE_NARROW = 8, DOT_TILE_MIN_K = 128, DOT_TILE_MAX_N = 16, DOT_TILE_DEEP = 1024;
 
-  /** Whether A times B transposed, m x n x k, goes through {@link #dotTiles}: 16-lane vectors only. */
-  private static boolean dotTiled(int m, int n, int k) {
-    return L == 16 && m > 4 && (n <= DOT_TILE_NARROW && k >= DOT_TILE_MIN_K || n <= DOT_TILE_MAX_N && k >= DOT_TILE_DEEP);
+  /** Whether a gathered A times B transposed, n columns deep k, goes through {@link #dotTiles}: 16-lane vectors only. */
+  private static boolean dotTiled(int n, int k) {
+    return L == 16 && (n <= DOT_TILE_NARROW && k >= DOT_TILE_MIN_K || n <= DOT_TILE_MAX_N && k >= DOT_TILE_DEEP);
   }
 
   /**
    * C (+)= A . B^T where both are read along k, rows contiguous: row i of A at
-   * {@code a[aRows[aRowsOff + i]]} (a table given) or {@code a[aOff + i*lda]}, row j of B at
-   * {@code b[bOff + j*ldb]}. Vectors run along k, so no operand is broadcast or packed: a tile of
+   * {@code a[aRows[aRowsOff + i]]}, row j of B at {@code b[bOff + j*ldb]}. Vectors run along k, so no operand is broadcast or packed: a tile of
    * 4 rows of A by 4 rows of B keeps 16 vector sums, 8 loads feeding 16 fmas. The 16 sums are
    * then added across their lanes at once, and each entry's tail past the
    * last whole vector after that, in order: every entry rounds the same whichever tile, thread or
    * warm-up computes it. Rows and columns past the last whole tile repeat the last one
    * (computed, not stored).
    */
-  private static void dotTiles(int m, int n, int k, float[] a, int aOff, int lda, int[] aRows, int aRowsOff,
+  private static void dotTiles(int m, int n, int k, float[] a, int[] aRows, int aRowsOff,
                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
                                float[] sums) {
     int whole = k - k % L;
     for (int i = 0; i < m; i += 4) {
-      int rows = Math.min(4, m - i), last = i + rows - 1;
-      int a0 = rowStart(aOff, lda, aRows, aRowsOff, i), a1 = rowStart(aOff, lda, aRows, aRowsOff, Math.min(i + 1, last));
-      int a2 = rowStart(aOff, lda, aRows, aRowsOff, Math.min(i + 2, last));
-      int a3 = rowStart(aOff, lda, aRows, aRowsOff, Math.min(i + 3, last));
+      int rows = Math.min(4, m - i), first = aRowsOff + i, last = first + rows - 1;
+      int a0 = aRows[first], a1 = aRows[Math.min(first + 1, last)], a2 = aRows[Math.min(first + 2, last)];
+      int a3 = aRows[Math.min(first + 3, last)];
       for (int j = 0; j < n; j += 4) {
         int cols = Math.min(4, n - j), lastCol = j + cols - 1;
         int b0 = bOff + j * ldb, b1 = bOff + Math.min(j + 1, lastCol) * ldb;
@@ -532,7 +530,7 @@ final class VectorGemm implements GemmKernel {
         hi = FloatVector.fromArray(S, PAIR_HIGH[3], 0);
         lo.selectFrom(t0, t1).add(hi.selectFrom(t0, t1)).intoArray(sums, 0);
         for (int r = 0; r < rows; r++) {
-          int aRow = rowStart(aOff, lda, aRows, aRowsOff, i + r);
+          int aRow = aRows[first + r];
           for (int q = 0; q < cols; q++) {
             int bRow = bOff + (j + q) * ldb;
             float sum = sums[r * 4 + q];
@@ -562,10 +560,6 @@ final class VectorGemm implements GemmKernel {
     }
   }
 
-  /** Where row i of A starts: from the table when one is given, else i rows of lda from aOff. */
-  private static int rowStart(int aOff, int lda, int[] aRows, int aRowsOff, int i) {
-    return aRows != null ? aRows[aRowsOff + i] : aOff + i * lda;
-  }
 
   /**
    * Depth of one chunk of {@link #dotRows}: up to 4 rows of A by 512 floats stay in L1 while every
