@@ -157,6 +157,27 @@ public final class Pooling {
     }
   }
 
+  /**
+   * Outputs ox0..ox1 of {@link ElementwiseKernel#max2x2Row}, one at a time: selects in place of
+   * branches (which of four noisy values is largest is a coin toss the branch predictor loses).
+   */
+  static void max2x2Row(float[] x, int r0, int r1, int ox0, int ox1, float[] y, int o, int[] argmax) {
+    for (int ox = ox0; ox < ox1; ox++) {
+      int i0 = r0 + 2 * ox, i2 = r1 + 2 * ox;
+      float a = x[i0], b = x[i0 + 1], c = x[i2], d = x[i2 + 1];
+      // a NaN compares false both ways, so "keep the best unless the new one beats it or is NaN"
+      boolean takeB = b > a || (b != b && a == a);
+      float best = takeB ? b : a;
+      int at = takeB ? i0 + 1 : i0;
+      boolean takeC = (c > best || c != c) && best == best;
+      best = takeC ? c : best;
+      at = takeC ? i2 : at;
+      boolean takeD = (d > best || d != d) && best == best;
+      y[o + ox] = takeD ? d : best;
+      argmax[o + ox] = takeD ? i2 + 1 : at;
+    }
+  }
+
   /** dx[argmax[i]] += dy[i] for i in [from, to): only the winner of each window gets the gradient. */
   public static void maxBackward(float[] dy, int from, int to, int[] argmax, float[] dx) {
     for (int i = from; i < to; i++) dx[argmax[i]] += dy[i];

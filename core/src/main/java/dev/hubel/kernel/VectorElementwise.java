@@ -155,7 +155,8 @@ final class VectorElementwise implements ElementwiseKernel {
     for (; i < from + len; i++) dx[i] = (x[i] - mean) * a + beta > 0f ? dy[i] : 0f;
   }
 
-  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  /** Ints as many a vector as S's floats: a window's winner per lane. */
+  private static final VectorSpecies<Integer> I = S.withLanes(int.class);
   /** Lane indices into two vectors of a row pair, (v0, v1): the even lanes (a window's left column), the odd (its right), and 2 * lane. */
   private static final float[] EVEN = new float[S.length()], ODD = new float[S.length()];
   private static final int[] TWICE = new int[S.length()];
@@ -174,66 +175,64 @@ final class VectorElementwise implements ElementwiseKernel {
   @Override
   public void max3x3Stride2(float[] x, int rowStart, int w, int ox0, int ox1, float[] y, int o, int[] argmax) {
     int lanes = S.length(), ox = ox0;
-    if (I.length() == lanes) {
-      FloatVector even = FloatVector.fromArray(S, EVEN, 0), odd = FloatVector.fromArray(S, ODD, 0);
-      IntVector twice = IntVector.fromArray(I, TWICE, 0);
-      // the windows' three columns in each of three rows: even and odd lanes of a row from 2ox, and
-      // the even lanes from 2ox + 2 (read from there: lane 15's third column is past two vectors)
-      // the last block may overlap the one before it (those outputs are written again, the same)
-      for (int start = Math.min(ox, ox1 - lanes); ox < ox1 && start >= ox0
-          && rowStart + 2 * w + 2 * start + 2 * lanes + 2 <= x.length; start = Math.min(ox, ox1 - lanes)) {
-        ox = start + lanes;
-        int i = rowStart + 2 * start, j = i + w, k = j + w;
-        FloatVector a0 = FloatVector.fromArray(S, x, i), a1 = FloatVector.fromArray(S, x, i + lanes);
-        FloatVector a2 = FloatVector.fromArray(S, x, i + 2), a3 = FloatVector.fromArray(S, x, i + 2 + lanes);
-        FloatVector xi = even.selectFrom(a0, a1), xi1 = odd.selectFrom(a0, a1), xi2 = even.selectFrom(a2, a3);
-        a0 = FloatVector.fromArray(S, x, j);
-        a1 = FloatVector.fromArray(S, x, j + lanes);
-        a2 = FloatVector.fromArray(S, x, j + 2);
-        a3 = FloatVector.fromArray(S, x, j + 2 + lanes);
-        FloatVector xj = even.selectFrom(a0, a1), xj1 = odd.selectFrom(a0, a1), xj2 = even.selectFrom(a2, a3);
-        a0 = FloatVector.fromArray(S, x, k);
-        a1 = FloatVector.fromArray(S, x, k + lanes);
-        a2 = FloatVector.fromArray(S, x, k + 2);
-        a3 = FloatVector.fromArray(S, x, k + 2 + lanes);
-        FloatVector xk = even.selectFrom(a0, a1), xk1 = odd.selectFrom(a0, a1), xk2 = even.selectFrom(a2, a3);
-        // Math.max lane by lane, nested as the plain loop nests it
-        FloatVector best = xi.max(xi1).max(xi2.max(xj)).max(xj1.max(xj2).max(xk.max(xk1)).max(xk2));
-        if (argmax == null) {
-          best.intoArray(y, o + start);
-          continue;
-        }
-        // from the last cell to the first, each that holds the maximum (equal, or a NaN) takes over
-        IntVector base = twice.add(k);
-        FloatVector value = xk2;
-        IntVector at = base.add(2);
-        VectorMask<Float> holds = xk1.compare(VectorOperators.EQ, best).or(xk1.test(VectorOperators.IS_NAN));
-        value = value.blend(xk1, holds);
-        at = at.blend(base.add(1), holds.cast(I));
-        holds = xk.compare(VectorOperators.EQ, best).or(xk.test(VectorOperators.IS_NAN));
-        value = value.blend(xk, holds);
-        at = at.blend(base, holds.cast(I));
-        base = twice.add(j);
-        holds = xj2.compare(VectorOperators.EQ, best).or(xj2.test(VectorOperators.IS_NAN));
-        value = value.blend(xj2, holds);
-        at = at.blend(base.add(2), holds.cast(I));
-        holds = xj1.compare(VectorOperators.EQ, best).or(xj1.test(VectorOperators.IS_NAN));
-        value = value.blend(xj1, holds);
-        at = at.blend(base.add(1), holds.cast(I));
-        holds = xj.compare(VectorOperators.EQ, best).or(xj.test(VectorOperators.IS_NAN));
-        value = value.blend(xj, holds);
-        at = at.blend(base, holds.cast(I));
-        base = twice.add(i);
-        holds = xi2.compare(VectorOperators.EQ, best).or(xi2.test(VectorOperators.IS_NAN));
-        value = value.blend(xi2, holds);
-        at = at.blend(base.add(2), holds.cast(I));
-        holds = xi1.compare(VectorOperators.EQ, best).or(xi1.test(VectorOperators.IS_NAN));
-        value = value.blend(xi1, holds);
-        at = at.blend(base.add(1), holds.cast(I));
-        holds = xi.compare(VectorOperators.EQ, best).or(xi.test(VectorOperators.IS_NAN));
-        value.blend(xi, holds).intoArray(y, o + start);
-        at.blend(base, holds.cast(I)).intoArray(argmax, o + start);
+    FloatVector even = FloatVector.fromArray(S, EVEN, 0), odd = FloatVector.fromArray(S, ODD, 0);
+    IntVector twice = IntVector.fromArray(I, TWICE, 0);
+    // the windows' three columns in each of three rows: even and odd lanes of a row from 2ox, and
+    // the even lanes from 2ox + 2 (read from there: lane 15's third column is past two vectors);
+    // the last block may overlap the one before it (those outputs are written again, the same)
+    for (int start = Math.min(ox, ox1 - lanes); ox < ox1 && start >= ox0
+        && rowStart + 2 * w + 2 * start + 2 * lanes + 2 <= x.length; start = Math.min(ox, ox1 - lanes)) {
+      ox = start + lanes;
+      int i = rowStart + 2 * start, j = i + w, k = j + w;
+      FloatVector a0 = FloatVector.fromArray(S, x, i), a1 = FloatVector.fromArray(S, x, i + lanes);
+      FloatVector a2 = FloatVector.fromArray(S, x, i + 2), a3 = FloatVector.fromArray(S, x, i + 2 + lanes);
+      FloatVector xi = even.selectFrom(a0, a1), xi1 = odd.selectFrom(a0, a1), xi2 = even.selectFrom(a2, a3);
+      a0 = FloatVector.fromArray(S, x, j);
+      a1 = FloatVector.fromArray(S, x, j + lanes);
+      a2 = FloatVector.fromArray(S, x, j + 2);
+      a3 = FloatVector.fromArray(S, x, j + 2 + lanes);
+      FloatVector xj = even.selectFrom(a0, a1), xj1 = odd.selectFrom(a0, a1), xj2 = even.selectFrom(a2, a3);
+      a0 = FloatVector.fromArray(S, x, k);
+      a1 = FloatVector.fromArray(S, x, k + lanes);
+      a2 = FloatVector.fromArray(S, x, k + 2);
+      a3 = FloatVector.fromArray(S, x, k + 2 + lanes);
+      FloatVector xk = even.selectFrom(a0, a1), xk1 = odd.selectFrom(a0, a1), xk2 = even.selectFrom(a2, a3);
+      // Math.max lane by lane, nested as the plain loop nests it
+      FloatVector best = xi.max(xi1).max(xi2.max(xj)).max(xj1.max(xj2).max(xk.max(xk1)).max(xk2));
+      if (argmax == null) {
+        best.intoArray(y, o + start);
+        continue;
       }
+      // from the last cell to the first, each that holds the maximum (equal, or a NaN) takes over
+      IntVector base = twice.add(k);
+      FloatVector value = xk2;
+      IntVector at = base.add(2);
+      VectorMask<Float> holds = xk1.compare(VectorOperators.EQ, best).or(xk1.test(VectorOperators.IS_NAN));
+      value = value.blend(xk1, holds);
+      at = at.blend(base.add(1), holds.cast(I));
+      holds = xk.compare(VectorOperators.EQ, best).or(xk.test(VectorOperators.IS_NAN));
+      value = value.blend(xk, holds);
+      at = at.blend(base, holds.cast(I));
+      base = twice.add(j);
+      holds = xj2.compare(VectorOperators.EQ, best).or(xj2.test(VectorOperators.IS_NAN));
+      value = value.blend(xj2, holds);
+      at = at.blend(base.add(2), holds.cast(I));
+      holds = xj1.compare(VectorOperators.EQ, best).or(xj1.test(VectorOperators.IS_NAN));
+      value = value.blend(xj1, holds);
+      at = at.blend(base.add(1), holds.cast(I));
+      holds = xj.compare(VectorOperators.EQ, best).or(xj.test(VectorOperators.IS_NAN));
+      value = value.blend(xj, holds);
+      at = at.blend(base, holds.cast(I));
+      base = twice.add(i);
+      holds = xi2.compare(VectorOperators.EQ, best).or(xi2.test(VectorOperators.IS_NAN));
+      value = value.blend(xi2, holds);
+      at = at.blend(base.add(2), holds.cast(I));
+      holds = xi1.compare(VectorOperators.EQ, best).or(xi1.test(VectorOperators.IS_NAN));
+      value = value.blend(xi1, holds);
+      at = at.blend(base.add(1), holds.cast(I));
+      holds = xi.compare(VectorOperators.EQ, best).or(xi.test(VectorOperators.IS_NAN));
+      value.blend(xi, holds).intoArray(y, o + start);
+      at.blend(base, holds.cast(I)).intoArray(argmax, o + start);
     }
     Pooling.max3x3Interior(x, rowStart, w, 2, ox, ox1, y, o, argmax);
   }
@@ -241,54 +240,51 @@ final class VectorElementwise implements ElementwiseKernel {
   @Override
   public void max2x2Row(float[] x, int r0, int r1, int wo, float[] y, int o, int[] argmax) {
     int lanes = S.length(), ox = 0;
-    if (I.length() == lanes) {
-      FloatVector even = FloatVector.fromArray(S, EVEN, 0), odd = FloatVector.fromArray(S, ODD, 0);
-      IntVector twice = IntVector.fromArray(I, TWICE, 0);
-      // the plain loop's selects, lane by lane: the same winner, value and index. The last block
-      // may overlap the one before it (those outputs are written again, the same); a row narrower
-      // than a vector (LeNet-5's 14 and 5 windows) is one block, stored under a mask, its loads
-      // running past the row (unused lanes) while they stay inside x.
-      for (int start = Math.max(0, Math.min(ox, wo - lanes)); ox < wo && i0Fits(r1, start, lanes, x.length);
-           start = Math.max(0, Math.min(ox, wo - lanes))) {
-        ox = Math.min(wo, start + lanes);
-        int i0 = r0 + 2 * start, i2 = r1 + 2 * start;
-        FloatVector top0 = FloatVector.fromArray(S, x, i0), top1 = FloatVector.fromArray(S, x, i0 + lanes);
-        FloatVector bottom0 = FloatVector.fromArray(S, x, i2), bottom1 = FloatVector.fromArray(S, x, i2 + lanes);
-        FloatVector a = even.selectFrom(top0, top1), b = odd.selectFrom(top0, top1);
-        FloatVector c = even.selectFrom(bottom0, bottom1), d = odd.selectFrom(bottom0, bottom1);
-        VectorMask<Float> takeB = b.compare(VectorOperators.GT, a)
-            .or(b.test(VectorOperators.IS_NAN).andNot(a.test(VectorOperators.IS_NAN)));
-        FloatVector best = a.blend(b, takeB);
-        IntVector top = twice.add(i0), at = top.blend(top.add(1), takeB.cast(I));
-        VectorMask<Float> takeC = c.compare(VectorOperators.GT, best).or(c.test(VectorOperators.IS_NAN))
-            .andNot(best.test(VectorOperators.IS_NAN));
-        best = best.blend(c, takeC);
-        IntVector bottom = twice.add(i2);
-        at = at.blend(bottom, takeC.cast(I));
-        VectorMask<Float> takeD = d.compare(VectorOperators.GT, best).or(d.test(VectorOperators.IS_NAN))
-            .andNot(best.test(VectorOperators.IS_NAN));
-        best = best.blend(d, takeD);
-        at = at.blend(bottom.add(1), takeD.cast(I));
-        if (start + lanes <= wo) {
-          best.intoArray(y, o + start);
-          at.intoArray(argmax, o + start);
-        } else {
-          // the first wo - start lanes, through this thread's block (a masked store allocated
-          // its mask on every call, which AllocationTest caught)
-          float[] values = ROW_VALUES.get();
-          int[] winners = ROW_WINNERS.get();
-          best.intoArray(values, 0);
-          at.intoArray(winners, 0);
-          System.arraycopy(values, 0, y, o + start, wo - start);
-          System.arraycopy(winners, 0, argmax, o + start, wo - start);
-        }
+    FloatVector even = FloatVector.fromArray(S, EVEN, 0), odd = FloatVector.fromArray(S, ODD, 0);
+    IntVector twice = IntVector.fromArray(I, TWICE, 0);
+    // the plain loop's selects, lane by lane: the same winner, value and index. The last block
+    // may overlap the one before it (those outputs are written again, the same); a row narrower
+    // than a vector (LeNet-5's 14 and 5 windows) is one block whose loads run past the row while
+    // they stay inside x, its valid lanes copied out through this thread's block (a masked store
+    // allocated its mask on every call, which AllocationTest caught)
+    for (int start = Math.max(0, Math.min(ox, wo - lanes)); ox < wo && blockFits(r1, start, lanes, x.length);
+         start = Math.max(0, Math.min(ox, wo - lanes))) {
+      ox = Math.min(wo, start + lanes);
+      int i0 = r0 + 2 * start, i2 = r1 + 2 * start;
+      FloatVector top0 = FloatVector.fromArray(S, x, i0), top1 = FloatVector.fromArray(S, x, i0 + lanes);
+      FloatVector bottom0 = FloatVector.fromArray(S, x, i2), bottom1 = FloatVector.fromArray(S, x, i2 + lanes);
+      FloatVector a = even.selectFrom(top0, top1), b = odd.selectFrom(top0, top1);
+      FloatVector c = even.selectFrom(bottom0, bottom1), d = odd.selectFrom(bottom0, bottom1);
+      VectorMask<Float> takeB = b.compare(VectorOperators.GT, a)
+          .or(b.test(VectorOperators.IS_NAN).andNot(a.test(VectorOperators.IS_NAN)));
+      FloatVector best = a.blend(b, takeB);
+      IntVector top = twice.add(i0), at = top.blend(top.add(1), takeB.cast(I));
+      VectorMask<Float> takeC = c.compare(VectorOperators.GT, best).or(c.test(VectorOperators.IS_NAN))
+          .andNot(best.test(VectorOperators.IS_NAN));
+      best = best.blend(c, takeC);
+      IntVector bottom = twice.add(i2);
+      at = at.blend(bottom, takeC.cast(I));
+      VectorMask<Float> takeD = d.compare(VectorOperators.GT, best).or(d.test(VectorOperators.IS_NAN))
+          .andNot(best.test(VectorOperators.IS_NAN));
+      best = best.blend(d, takeD);
+      at = at.blend(bottom.add(1), takeD.cast(I));
+      if (start + lanes <= wo) {
+        best.intoArray(y, o + start);
+        at.intoArray(argmax, o + start);
+      } else {
+        float[] values = ROW_VALUES.get();
+        int[] winners = ROW_WINNERS.get();
+        best.intoArray(values, 0);
+        at.intoArray(winners, 0);
+        System.arraycopy(values, 0, y, o + start, wo - start);
+        System.arraycopy(winners, 0, argmax, o + start, wo - start);
       }
     }
-    ElementwiseKernel.max2x2RowPlain(x, r0, r1, ox, wo, y, o, argmax);
+    Pooling.max2x2Row(x, r0, r1, ox, wo, y, o, argmax);
   }
 
   /** Whether a block of 2x2 windows from output {@code start} reads inside x: two vectors of the lower row from 2 * start. */
-  private static boolean i0Fits(int r1, int start, int lanes, int length) {
+  private static boolean blockFits(int r1, int start, int lanes, int length) {
     return r1 + 2 * start + 2 * lanes <= length;
   }
 
