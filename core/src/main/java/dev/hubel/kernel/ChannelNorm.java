@@ -65,17 +65,16 @@ public final class ChannelNorm {
                               float[] dgamma, float[] dbeta, boolean accumulate) {
     int stride = channels * plane;
     double sumDy = 0, sumDyXhat = 0;
-    float scale = gamma * invstd;  // normalize's a
+    float a = gamma * invstd;  // normalize's, and the dx formula's
     for (int i = 0; i < n; i++) {
       int base = i * stride + ch * plane;
-      if (reluGrad != null) Kernels.ELEMENTWISE.reluBackwardOfNorm(x, reluGrad, dy, base, plane, mean, scale, beta);
+      if (reluGrad != null) Kernels.ELEMENTWISE.reluBackwardOfNorm(x, reluGrad, dy, base, plane, mean, a, beta);
       sumDy += Kernels.ELEMENTWISE.sum(dy, base, plane);
       sumDyXhat += Kernels.ELEMENTWISE.dotWithXhat(dy, x, base, plane, mean, invstd);
     }
     dgamma[ch] += (float) sumDyXhat;
     dbeta[ch] += (float) sumDy;
     if (dx == null) return;
-    float a = gamma * invstd;
     double count = (double) n * plane;
     float meanDy = batchStatistics ? (float) (sumDy / count) : 0f;
     float meanDyXhat = batchStatistics ? (float) (sumDyXhat / count) : 0f;
