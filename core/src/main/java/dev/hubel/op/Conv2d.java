@@ -225,7 +225,28 @@ public final class Conv2d implements Op {
     private final float[][] xPad, dyGrid, dyPad, dxGrid;  // per piece, made by the first backward pass
     private final float[][] phaseSlab, phaseGrid;  // per piece, for phasedDw: made by the first backward pass
     private final boolean phasedDw;  // strided, one block of rows: dw over the forward pass's phases, not a lowering
-    private final WorkerPool.Task forwardTask = this::forwardPiece;
+    private final WorkerPool.Task forwardTask = this::forwardPiece, lowerTask = this::lowerPiece;
+    /**
+     * Forward, when the filters of one block of positions are cut among units ({@code filterBlocks
+     * > 1}, a batch too small to go round): the block's lowering or slab, made once for all its
+     * units (by channels, in a job of its own) rather than by each unit for itself. One array a
+     * block of the batch, as the gathered product's row starts are indices into it; made on the
+     * first such pass.
+     */
+    private float[][] sharedLowering = new float[0][];
+    private boolean lowersShared;  // this pass's units read sharedLowering
+    /**
+     * Whether units that share a block read one lowering when filters are cut: lowered columns,
+     * or a slab whose grid is under one register strip wide. Else every unit of a block lowers it
+     * again: at batch 1 on 2 threads ResNet-50's lowerings took 3.5x the CPU time that one thread
+     * spent on them. Shared (ModelLayerSpeed, batch 1, 2 threads, 2026-12-04), its 1x1 stride-2
+     * layers ran 1.09-1.2x faster, its 3x3 ones with 7x7 outputs 1.04-1.12x; those with wider
+     * grids ran 0.87-0.89x, even the strided: a product reads the full strips of its grid where
+     * they lie, half in the other core's cache, and copies only a narrower grid (its edge strip)
+     * into its own.
+     */
+    private final boolean sharesLowering;
+    private int lowerCuts;         // this pass's channel runs per block in the lowering job
     private final WorkerPool.Task backwardTask = this::backwardPiece;
     private final WorkerPool.Task wholeForwardTask = this::forwardWhole, wholeBackwardTask = this::backwardWhole;
     private int n, units, filterBlocks, channelBlocks;
@@ -295,6 +316,7 @@ public final class Conv2d implements Op {
       // in training steps (ModelLayerSpeed -Dtrain=true, 2026-12-04), ResNet-20's stride-2
       // layers at batch 128 1.12x and 1.06x, AlexNet's conv1 at 16 1.24x.
       this.phasedDw = implicitForward && !implicit && blockRows == ho && dwTransposed;
+      this.sharesLowering = lowered && (!implicitForward || blockRows * wq < VECTOR_STRIP);
       this.backwardPieces = backwardPieces(pool, images);
       this.col = new float[backwardPieces][];
       this.dcol = new float[backwardPieces][];
@@ -425,29 +447,71 @@ public final class Conv2d implements Op {
       }
       int base = n * groups * blocks;
       this.filterBlocks = cutsFor(base, fg / 12);
+      this.lowersShared = filterBlocks > 1 && sharesLowering;
+      if (lowersShared) {
+        allocateSharedLowering(base);
+        this.lowerCuts = Math.max(1, Math.min(cg, (pool.balancedPieces(base * cg) + base - 1) / base));
+        pool.run(base * lowerCuts, lowerTask);
+      }
       // One piece per unit, claimed by whichever thread is free: units write disjoint parts of y,
       // so which thread runs one does not matter, and a thread slowed by another process on its
       // core holds up no more than the unit it has.
       pool.run(base * filterBlocks, forwardTask);
     }
 
+    /** Floats of one block's lowering: its slab of padded rows or phases, or its lowered columns. */
+    private int loweringFloats() {
+      return implicitForward ? cg * slabChannel : k * block;
+    }
+
+    /** Makes sharedLowering hold a lowering for each of the first {@code base} blocks of the batch (once). */
+    private void allocateSharedLowering(int base) {
+      if (sharedLowering.length < base) sharedLowering = java.util.Arrays.copyOf(sharedLowering, base);
+      for (int u = 0; u < base; u++) {
+        if (sharedLowering[u] == null) sharedLowering[u] = new float[loweringFloats()];
+      }
+    }
+
+    /** Piece u of the lowering job: channels of one block of the batch, into sharedLowering. */
+    private void lowerPiece(int u) {
+      int unit = u / lowerCuts, cut = u % lowerCuts;
+      int blk = unit % blocks, rest = unit / blocks;
+      int g = rest % groups, i = rest / groups;
+      int c0 = splitStart(cut, lowerCuts, cg), c1 = splitStart(cut + 1, lowerCuts, cg);
+      int from = groupStart(i, g) + c0 * h * wIn;
+      float[] to = sharedLowering[unit];
+      if (implicitForward) {
+        int oy0 = blk * blockRows, rowsOut = Math.min(ho, oy0 + blockRows) - oy0;
+        ImplicitConv.padPhases(x.value, from, c1 - c0, h, wIn, pad, padW, fh, fw, stride, oy0, rowsOut,
+            to, c0 * slabChannel, slabPlane);
+      } else {
+        int p0 = blk * block, p1 = blk == blocks - 1 ? hw : p0 + block;
+        Im2col.im2colColumns(x.value, from, c1 - c0, h, wIn, fh, fw, stride, pad, padW, ho, wo, p0, p1,
+            to, c0 * fh * fw * (p1 - p0));
+      }
+    }
+
     private void forwardPiece(int u) {
       int ys = filters * hw;
-      int fb = u % filterBlocks, rest = u / filterBlocks;
+      int fb = u % filterBlocks, unit = u / filterBlocks, rest = unit;
       int blk = rest % blocks;
       rest /= blocks;
       int g = rest % groups, i = rest / groups;
       int p0 = blk * block, p1 = blk == blocks - 1 ? hw : p0 + block;
       int f0 = g * fg + splitStart(fb, filterBlocks, fg), f1 = g * fg + splitStart(fb + 1, filterBlocks, fg);
       if (implicitForward) {
-        forwardImplicit(i, g, blk, f0, f1);
+        forwardImplicit(unit, i, g, blk, f0, f1);
         return;
       }
       float[] src = x.value;
       int srcOff = groupStart(i, g) + p0, ldb = hw;
       if (lowered) {
-        src = ThreadScratch.floats(k * block);
-        Im2col.im2colColumns(x.value, groupStart(i, g), cg, h, wIn, fh, fw, stride, pad, padW, ho, wo, p0, p1, src, 0);
+        if (lowersShared) {
+          src = sharedLowering[unit];
+        } else {
+          src = ThreadScratch.floats(k * block);
+          Im2col.im2colColumns(x.value, groupStart(i, g), cg, h, wIn, fh, fw, stride, pad, padW, ho, wo, p0, p1, src, 0);
+        }
         srcOff = 0;
         ldb = p1 - p0;
       }
@@ -463,15 +527,26 @@ public final class Conv2d implements Op {
           dst, yOff, hw, false, finish);
     }
 
-    /** Output rows of block blk, filters f0..f1 of image i, as an implicit GEMM over the padded rows they read. */
-    private void forwardImplicit(int i, int g, int blk, int f0, int f1) {
+    /**
+     * Output rows of block blk (the batch's block {@code unit}), filters f0..f1 of image i, as an
+     * implicit GEMM over the padded rows they read.
+     */
+    private void forwardImplicit(int unit, int i, int g, int blk, int f0, int f1) {
       int oy0 = blk * blockRows, rowsOut = Math.min(ho, oy0 + blockRows) - oy0, q = rowsOut * wq;
-      float[] s = ThreadScratch.floats(cg * slabChannel + fg * blockRows * wq);
-      int gridOff = cg * slabChannel;
-      ImplicitConv.padPhases(x.value, groupStart(i, g), cg, h, wIn, pad, padW, fh, fw, stride, oy0, rowsOut, s, 0, slabPlane);
+      float[] s, slab;
+      int gridOff;
+      if (lowersShared) {
+        slab = sharedLowering[unit];
+        s = ThreadScratch.floats(fg * blockRows * wq);
+        gridOff = 0;
+      } else {
+        s = slab = ThreadScratch.floats(cg * slabChannel + fg * blockRows * wq);
+        gridOff = cg * slabChannel;
+        ImplicitConv.padPhases(x.value, groupStart(i, g), cg, h, wIn, pad, padW, fh, fw, stride, oy0, rowsOut, s, 0, slabPlane);
+      }
       // grid[f0..f1, q] = w[f0..f1] . B, row (c, ky, kx) of B being a slice of channel c's phase
       // (ky%s, kx%s) from (ky/s)*wq + kx/s (at stride 1 its plane from ky*wp + kx)
-      Gemm.sgemmGatherB(f1 - f0, q, k, w.value(), f0 * k, k, s, slabRows, 0, s, gridOff, q, false);
+      Gemm.sgemmGatherB(f1 - f0, q, k, w.value(), f0 * k, k, slab, slabRows, 0, s, gridOff, q, false);
       int yOff = i * filters * hw + f0 * hw + oy0 * wo;
       ImplicitConv.gridToImage(s, gridOff, q, f1 - f0, rowsOut, wq, wo, dst, yOff, hw,
           b == null ? null : b.value(), f0, false, clamp);

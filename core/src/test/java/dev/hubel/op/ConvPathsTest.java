@@ -90,6 +90,12 @@ class ConvPathsTest {
       "64, 57, 57, 16, 3, 3, 2, 1, 1, 6, implicit",
       // 1x1 at stride 2 stays lowered: its lowering is the subsampled image
       "64, 14, 14, 32, 1, 1, 2, 0, 1, 2, lowered",
+      // one image whose filters are cut among threads reads one lowering that all units share
+      // (Conv2d's sharesLowering): lowered columns, and slabs whose grid is under one strip wide,
+      // strided (5 rows of 6) and not (7 rows of 9, as ResNet-50's last 3x3 layers)
+      "64, 14, 14, 48, 1, 1, 2, 0, 1, 1, lowered",
+      "32, 9, 9, 48, 3, 3, 2, 1, 1, 1, implicit",
+      "40, 7, 7, 48, 3, 3, 1, 1, 1, 1, implicit",
       // too few 4x4 tiles for Winograd (2 images of 2x2): implicit
       "130, 7, 7, 140, 3, 3, 1, 1, 1, 2, implicit",
       // an image large enough to be cut into blocks of rows (here two, of 33 and 23 rows)
