@@ -170,6 +170,28 @@ class GemmTest {
     assertClose("VectorGemm", problem.run(VECTOR), problem.reference(), problem.tolerance());
   }
 
+  /**
+   * A fully connected layer's product at batch 1 (one row of A times B^T) reads B row after row
+   * whole, where two or three rows go chunk by chunk over all of B; each entry must come out with
+   * the same bits either way, so that a layer's output for an image does not depend on the batch
+   * it came in. Depths past one chunk (VectorGemm.DOT_KC), with a tail under a vector, and C added to.
+   */
+  @ParameterizedTest(name = "k={0} accumulate={1}")
+  @CsvSource({"1300, false", "1300, true", "9216, false", "37, true"})
+  void oneRowOfADotsAsAmongOthers(int k, boolean accumulate) {
+    int n = 45, rows = 3;
+    Problem many = Problem.random(k, false, true, rows, n, k, 3, 2, accumulate);
+    float[] together = many.run(VECTOR);
+    for (int i = 0; i < rows; i++) {
+      float[] alone = many.c().clone();
+      VECTOR.multiply(false, true, 1, n, k, many.a(), many.aOff() + i * many.lda(), many.lda(), many.b(), many.bOff(),
+          many.ldb(), alone, many.cOff() + i * many.ldc(), many.ldc(), accumulate);
+      int from = many.cOff() + i * many.ldc();
+      assertThat(Arrays.copyOfRange(alone, from, from + n)).as("row %d alone", i)
+          .isEqualTo(Arrays.copyOfRange(together, from, from + n));
+    }
+  }
+
   static void assertClose(String what, float[] actual, double[] expected, double tolerance) {
     double worst = 0;
     int worstAt = -1;
