@@ -6,7 +6,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.hubel.cli.bench.OnnxTimer;
 import dev.hubel.cli.bench.Timing;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -43,6 +45,40 @@ public final class OnnxRuntimeTimer implements OnnxTimer {
           }
         }, runs, 0);
       }
+    }
+  }
+
+  /**
+   * Runs the model for a warm-up and a timed stretch (as long as {@link Timing#of}'s) in a
+   * session with ONNX Runtime's profiling on, and tabulates the trace it writes
+   * ({@link OrtProfileTable}); the trace file is deleted.
+   */
+  @Override
+  public String profile(Path model, long[] inputShape, int threads) throws Exception {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    Path dir = Files.createTempDirectory("hubel-ort-profile");
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      options.setIntraOpNumThreads(threads);
+      options.setInterOpNumThreads(1);
+      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      options.enableProfiling(dir.resolve("trace").toString());
+      Path trace;
+      try (OrtSession session = env.createSession(model.toString(), options);
+           OnnxTensor input = OnnxTensor.createTensor(env, random(inputShape), inputShape)) {
+        Map<String, OnnxTensor> feed = Map.of(session.getInputNames().iterator().next(), input);
+        // the warm-up's runs are in the trace too; each node's median over all runs leaves them out
+        for (long end = System.nanoTime() + Timing.WARM_UP_NANOS + Timing.RUN_NANOS; System.nanoTime() < end; ) {
+          session.run(feed).close();
+        }
+        trace = Path.of(session.endProfiling());
+      }
+      return OrtProfileTable.format(new ObjectMapper().readTree(trace.toFile()));
+    } finally {
+      try (var files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(dir);
     }
   }
 

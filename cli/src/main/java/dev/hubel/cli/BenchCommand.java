@@ -62,7 +62,8 @@ final class BenchCommand implements Runnable {
   String python = "/usr/bin/python3";
 
   @Option(names = "--profile", description = "After each model row, time every layer over a few more passes and print"
-      + " the time by kind of layer and the slowest layers.")
+      + " the time by kind of layer and the slowest layers; with --compare, ONNX Runtime's own profile of each"
+      + " inference row too, node by node.")
   boolean profile;
 
   @Mixin
@@ -270,6 +271,7 @@ final class BenchCommand implements Runnable {
       Timing o = ort.time(file, new long[] {row.batch, s.c(), s.h(), s.w()}, threadCount, runs);
       System.out.printf(Locale.ROOT, "  onnxruntime %-10s %10.1f %10.1f %10.1f  %-8s %9.0f%n", "", o.median(), o.min(),
           o.max(), row.unit, o.firstMillis());
+      if (profile) System.out.print(ort.profile(file, new long[] {row.batch, s.c(), s.h(), s.w()}, threadCount));
       return o;
     } catch (Exception e) {
       System.out.println("ONNX Runtime failed on " + file + ": " + e);

@@ -19,6 +19,14 @@ public interface OnnxTimer {
    */
   Timing time(Path model, long[] inputShape, int threads, int runs) throws Exception;
 
+  /**
+   * The runtime's own profile of a few seconds of the same inference, node by node, as text to
+   * print under its timing ({@code hubel bench --compare --profile}); empty where it has none.
+   */
+  default String profile(Path model, long[] inputShape, int threads) throws Exception {
+    return "";
+  }
+
   /** The timer on the class path, or null when the bench module is not there. */
   static OnnxTimer find() {
     return ServiceLoader.load(OnnxTimer.class).findFirst().orElse(null);
