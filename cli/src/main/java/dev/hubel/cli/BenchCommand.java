@@ -271,11 +271,20 @@ final class BenchCommand implements Runnable {
       Timing o = ort.time(file, new long[] {row.batch, s.c(), s.h(), s.w()}, threadCount, runs);
       System.out.printf(Locale.ROOT, "  onnxruntime %-10s %10.1f %10.1f %10.1f  %-8s %9.0f%n", "", o.median(), o.min(),
           o.max(), row.unit, o.firstMillis());
-      if (profile) System.out.print(ort.profile(file, new long[] {row.batch, s.c(), s.h(), s.w()}, threadCount));
+      if (profile) printOrtProfile(ort, file, new long[] {row.batch, s.c(), s.h(), s.w()}, threadCount);
       return o;
     } catch (Exception e) {
       System.out.println("ONNX Runtime failed on " + file + ": " + e);
       return null;
+    }
+  }
+
+  /** ONNX Runtime's node profile of a row (--compare --profile); a failure there costs the row nothing else. */
+  private static void printOrtProfile(OnnxTimer ort, Path file, long[] shape, int threadCount) {
+    try {
+      System.out.print(ort.profile(file, shape, threadCount));
+    } catch (Exception e) {
+      System.out.println("  ONNX Runtime's profile of " + file + " failed: " + e);
     }
   }
 
