@@ -28,11 +28,7 @@ public final class OnnxRuntimeTimer implements OnnxTimer {
   @Override
   public Timing time(Path model, long[] inputShape, int threads, int runs) throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      options.setIntraOpNumThreads(threads);
-      options.setInterOpNumThreads(1);
-      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+    try (OrtSession.SessionOptions options = options(threads)) {
       try (OrtSession session = env.createSession(model.toString(), options);
            OnnxTensor input = OnnxTensor.createTensor(env, random(inputShape), inputShape)) {
         String name = session.getInputNames().iterator().next();
@@ -57,11 +53,7 @@ public final class OnnxRuntimeTimer implements OnnxTimer {
   public String profile(Path model, long[] inputShape, int threads) throws Exception {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     Path dir = Files.createTempDirectory("hubel-ort-profile");
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      options.setIntraOpNumThreads(threads);
-      options.setInterOpNumThreads(1);
-      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+    try (OrtSession.SessionOptions options = options(threads)) {
       options.enableProfiling(dir.resolve("trace").toString());
       Path trace;
       try (OrtSession session = env.createSession(model.toString(), options);
@@ -80,6 +72,16 @@ public final class OnnxRuntimeTimer implements OnnxTimer {
       }
       Files.deleteIfExists(dir);
     }
+  }
+
+  /** The session's options for timing and profiling alike: all optimisations, {@code threads} intra-op threads, one inter-op. */
+  private static OrtSession.SessionOptions options(int threads) throws OrtException {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    options.setIntraOpNumThreads(threads);
+    options.setInterOpNumThreads(1);
+    options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+    return options;
   }
 
   private static FloatBuffer random(long[] shape) {

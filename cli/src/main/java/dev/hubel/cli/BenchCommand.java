@@ -268,10 +268,11 @@ final class BenchCommand implements Runnable {
     }
     try {
       Shape s = row.input;
-      Timing o = ort.time(file, new long[] {row.batch, s.c(), s.h(), s.w()}, threadCount, runs);
+      long[] shape = {row.batch, s.c(), s.h(), s.w()};
+      Timing o = ort.time(file, shape, threadCount, runs);
       System.out.printf(Locale.ROOT, "  onnxruntime %-10s %10.1f %10.1f %10.1f  %-8s %9.0f%n", "", o.median(), o.min(),
           o.max(), row.unit, o.firstMillis());
-      if (profile) printOrtProfile(ort, file, new long[] {row.batch, s.c(), s.h(), s.w()}, threadCount);
+      if (profile) printOrtProfile(ort, file, shape, threadCount);
       return o;
     } catch (Exception e) {
       System.out.println("ONNX Runtime failed on " + file + ": " + e);
