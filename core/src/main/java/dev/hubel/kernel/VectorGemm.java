@@ -466,12 +466,12 @@ final class VectorGemm implements GemmKernel {
 
   /**
    * C (+)= A . B^T where both are read along k, rows contiguous: row i of A at
-   * {@code a[aRows[aRowsOff + i]]}, row j of B at {@code b[bOff + j*ldb]}. Vectors run along k, so no operand is broadcast or packed: a tile of
-   * 4 rows of A by 4 rows of B keeps 16 vector sums, 8 loads feeding 16 fmas. The 16 sums are
-   * then added across their lanes at once, and each entry's tail past the
-   * last whole vector after that, in order: every entry rounds the same whichever tile, thread or
-   * warm-up computes it. Rows and columns past the last whole tile repeat the last one
-   * (computed, not stored).
+   * {@code a[aRows[aRowsOff + i]]}, row j of B at {@code b[bOff + j*ldb]}. Vectors run along k, so
+   * no operand is broadcast or packed: a tile of 4 rows of A by 4 rows of B keeps 16 vector sums,
+   * 8 loads feeding 16 fmas. The 16 sums are then added across their lanes at once, and each
+   * entry's tail past the last whole vector after that, in order: every entry rounds the same
+   * whichever tile, thread or warm-up computes it. Rows and columns past the last whole tile
+   * repeat the last one (computed, not stored).
    */
   private static void dotTiles(int m, int n, int k, float[] a, int[] aRows, int aRowsOff,
                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
