@@ -14,6 +14,9 @@ public final class Kernels {
   static final GemmKernel GEMM = chooseGemm();
   static final ElementwiseKernel ELEMENTWISE = GEMM instanceof ScalarGemm ? new ElementwiseKernel.Plain() : vector("VectorElementwise");
   static final WinogradKernel WINOGRAD = GEMM instanceof ScalarGemm ? new WinogradKernel.Plain() : vector("VectorWinograd");
+  // channels-last inference: Vector API only (plans keep their NCHW steps without it)
+  static final NhwcConvKernel NHWC_CONV = GEMM instanceof ScalarGemm ? null : vector("VectorNhwcConv");
+  static final NhwcElementwiseKernel NHWC = GEMM instanceof ScalarGemm ? null : vector("VectorNhwcElementwise");
 
   private Kernels() {}
 

@@ -58,6 +58,10 @@ public final class Plan {
   private long zeroNanos;                      // zeroing the gradients before backward, while profiling
   private boolean frozen;                      // freezeWeights: inference only, derived forms of the weights trusted
   private final boolean[] zeroed;              // the activation gradients zeroed before a backward pass
+  // a frozen plan runs its convolutional front channels-last in inference (null: none, or not frozen);
+  // after such a pass the outputs of the nodes before the front's end are unwritten
+  private ChannelsLastFront front;
+  private int staleBefore = -1;  // the last pass ran the front: nodes 1 .. staleBefore-1 are unwritten
 
   Plan(Model model, int batch, WorkerPool pool) {
     this(model, batch, pool, false);
@@ -257,7 +261,7 @@ public final class Plan {
    * fused unwritten; then the pass runs again, unfused, for whoever asks to see one of them.
    */
   private float[] value(int i) {
-    if (staleCount > 0 && unwritten[i]) writeEveryOutput();
+    if (staleCount > 0 && (unwritten[i] || i > 0 && i < staleBefore)) writeEveryOutput();
     if (ownOutputStale[i]) {
       ((FusesReluInTraining) steps[i]).writeOwnOutput(trainingCount);
       ownOutputStale[i] = false;
@@ -272,6 +276,7 @@ public final class Plan {
     for (Step s : steps) s.forward(n, false);
     refuse.forEach(Runnable::run);
     staleCount = 0;
+    staleBefore = -1;
   }
 
   /**
@@ -319,17 +324,38 @@ public final class Plan {
    * are. Whoever changes the weights in place afterwards (loading others into the model, a hand edit) must call
    * {@link #weightsChanged}; a training pass, whose optimiser step would change them unseen, is
    * refused until {@link #thawWeights}. Returns this plan.
+   *
+   * <p>Where the Vector API is in use, a frozen plan also runs its convolutional front
+   * channels-last in inference ({@link ChannelsLastFront}): the same network, its sums in another
+   * order, so the outputs agree with an unfrozen pass's to float rounding, not to the bit. The
+   * system property {@code hubel.channelsLast=false} keeps every layer NCHW, as
+   * {@link #freezeWeights(boolean) freezeWeights(false)} does for one plan.
    */
   public Plan freezeWeights() {
+    return freezeWeights(true);
+  }
+
+  /**
+   * {@link #freezeWeights()}, choosing whether the convolutional front may run channels-last
+   * (false: every layer NCHW, so that the outputs are those of an unfrozen pass to the bit).
+   */
+  public Plan freezeWeights(boolean channelsLast) {
     frozen = true;
     for (Step step : steps) step.setWeightsFrozen(true);
+    front = channelsLast ? ChannelsLastFront.build(model, steps, tensors, unwritten, batch, pool) : null;
     return this;
+  }
+
+  /** The node up to which inference runs channels-last (its output written back NCHW), or -1 where none does. */
+  public int channelsLastEnd() {
+    return front == null ? -1 : front.end();
   }
 
   /** Undoes {@link #freezeWeights}: the steps check the weights on every pass again, and training passes run. */
   public Plan thawWeights() {
     frozen = false;
     for (Step step : steps) step.setWeightsFrozen(false);
+    front = null;
     return this;
   }
 
@@ -341,6 +367,7 @@ public final class Plan {
   /** Tells a frozen plan that its model's weights were changed in place: the next pass derives its forms of them again. */
   public void weightsChanged() {
     for (Step step : steps) step.weightsChanged();
+    if (front != null) front = ChannelsLastFront.build(model, steps, tensors, unwritten, batch, pool);  // packs the weights again
   }
 
   /** Runs every step forward over the first n examples of the input buffer. */
@@ -357,7 +384,13 @@ public final class Plan {
     }
     staleCount = 0;
     trainingCount = training ? n : 0;
-    for (int i = 0; i < steps.length; i++) {
+    boolean frontRuns = !training && front != null;
+    staleBefore = frontRuns ? front.end() : -1;
+    if (frontRuns) {
+      front.forward(n, forwardNanos);
+      Arrays.fill(ownOutputStale, 0, front.end() + 1, false);
+    }
+    for (int i = frontRuns ? front.end() + 1 : 0; i < steps.length; i++) {
       ownOutputStale[i] = training && unwrittenInTraining[i];
       if (!training && fusedAway[i] || training && fusedInTraining[i]) continue;  // an earlier step wrote its output
       if (forwardNanos == null) {
@@ -368,7 +401,7 @@ public final class Plan {
         forwardNanos[i] += System.nanoTime() - start;
       }
     }
-    if (!training && !unfuse.isEmpty()) staleCount = n;
+    if (!training && (!unfuse.isEmpty() || frontRuns)) staleCount = n;
   }
 
   /**

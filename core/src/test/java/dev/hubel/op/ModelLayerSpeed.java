@@ -49,8 +49,8 @@ public final class ModelLayerSpeed {
     for (int v = 0; v < 2; v++) {
       for (String property : properties(settings[v])) System.setProperty(property.split("=")[0], property.split("=")[1]);
       plans[v] = model.compile(batch, pool);
+      if (Arrays.asList(settings[v].split(",")).contains(FROZEN)) plans[v].freezeWeights();  // reads hubel.channelsLast
       for (String property : properties(settings[v])) System.clearProperty(property.split("=")[0]);
-      if (Arrays.asList(settings[v].split(",")).contains(FROZEN)) plans[v].freezeWeights();
       SplittableRandom random = new SplittableRandom(7);
       float[] in = plans[v].input();
       for (int i = 0; i < in.length; i++) in[i] = (float) random.nextDouble(-1, 1);

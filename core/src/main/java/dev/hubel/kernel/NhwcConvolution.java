@@ -1,0 +1,172 @@
+package dev.hubel.kernel;
+
+/**
+ * A convolution over channels-last activations ({@link Nhwc}) for inference: F filters of
+ * Fh x Fw over all C input channels, stride S, padding P read from the input's zero border, then
+ * a bias, optionally a residual added and a ReLU, as the output is written. Made once per layer
+ * (the weights packed here), then run on every pass without allocating.
+ *
+ * <p>The product is y (pixels x F) = x' (pixels x K) . w' (K x F), K = Fh * Fw * C ordered
+ * (row of the window, column, channel): in NHWC one row of a window is Fw * C consecutive floats
+ * of the input, so x' is never made; the kernel broadcasts each input value to a vector of
+ * filters. With filters along the vector (rather than pixels, as the NCHW path has them), a 7x7
+ * map of 49 pixels wastes no lanes, and every layer with F a multiple of the vector's width fills
+ * them all.
+ *
+ * <p>Weights are packed into blocks of filters as wide as the kernel's register tile
+ * ({@link #blockWidth}): block by block, k by k, the block's filters side by side. A batch norm
+ * in inference folds into them: w * gamma / sqrt(var + eps) and the shifted bias.
+ *
+ * <p>Loop order: where the packed weights fit in L2 whole, pixel tile of {@link #TILE_ROWS}, then
+ * every filter block ({@link #tileMajor}); else filter block, k block (about 256 KB of packed
+ * weights, which stay in L2 while every pixel tile of the piece goes over them), pixel tile.
+ * Pieces cut the tiles, or the (filter block, pixel tile) pairs filter block first, so a batch of
+ * one with many filters splits by filters, and a wide map with few by pixels.
+ */
+public final class NhwcConvolution implements WorkerPool.Task {
+  /** Output pixels per register tile. */
+  public static final int TILE_ROWS = 7;
+  /** Floats of packed weights per k block: 256 KB, a quarter of one core's L2 here. */
+  private static final int BLOCK_FLOATS = Integer.getInteger("exp.block", 1 << 16);
+
+  final Nhwc in, out;
+  final int fh, fw, stride, pad, filters, k;
+  final float[] packed, bias;
+  final int lanes;
+  // what the pass in flight reads and writes (set by run)
+  float[] x, y, residual;
+  Nhwc residualLayout;
+  boolean relu;
+  int pixels;
+  final int[] blockStart;  // filter blocks: start of each, and filters at the end
+  private int pieces, tiles, kBlocks;
+  private final WorkerPool pool;
+
+  /**
+   * @param weights (F, C, Fh, Fw), as Conv2d keeps them
+   * @param bias per filter, or null for none
+   * @param gamma with beta, mean and var, a batch norm to fold in, or all null
+   * @param eps the norm's epsilon
+   */
+  public NhwcConvolution(Nhwc in, Nhwc out, int fh, int fw, int stride, int pad, float[] weights, float[] bias,
+                         float[] gamma, float[] beta, float[] mean, float[] var, float eps, WorkerPool pool) {
+    this.lanes = ChannelsLast.lanes();
+    if (out.c() % lanes != 0) {
+      throw new IllegalArgumentException("channels-last convolutions take a multiple of " + lanes
+          + " filters on this CPU, received " + out.c());
+    }
+    if (pad > in.border()) throw new IllegalArgumentException("padding " + pad + " exceeds the input's border " + in.border());
+    int ho = (in.h() + 2 * pad - fh) / stride + 1, wo = (in.w() + 2 * pad - fw) / stride + 1;
+    if (ho != out.h() || wo != out.w()) {
+      throw new IllegalArgumentException("a " + fh + "x" + fw + " window at stride " + stride + ", pad " + pad + " over "
+          + in.h() + "x" + in.w() + " gives " + ho + "x" + wo + ", not " + out.h() + "x" + out.w());
+    }
+    this.in = in;
+    this.out = out;
+    this.fh = fh;
+    this.fw = fw;
+    this.stride = stride;
+    this.pad = pad;
+    this.filters = out.c();
+    this.k = fh * fw * in.c();
+    this.pool = pool;
+    int[] starts = new int[filters / lanes + 1];
+    int blocks = 0;
+    for (int f = 0; f < filters; f += blockWidth(filters - f)) starts[blocks++] = f;
+    starts[blocks] = filters;
+    this.blockStart = java.util.Arrays.copyOf(starts, blocks + 1);
+    float[] scale = new float[filters], shift = new float[filters];
+    for (int f = 0; f < filters; f++) {
+      double a = gamma == null ? 1 : gamma[f] / Math.sqrt((double) var[f] + eps);
+      double b = bias == null ? 0 : bias[f];
+      scale[f] = (float) a;
+      shift[f] = (float) (gamma == null ? b : (b - mean[f]) * a + beta[f]);
+    }
+    this.bias = shift;
+    this.packed = pack(weights, scale);
+  }
+
+  /** The width of the block that starts with {@code left} filters to go: two vectors, else one. */
+  int blockWidth(int left) {
+    return left >= 2 * lanes ? 2 * lanes : lanes;
+  }
+
+  /** (F, C, Fh, Fw) scaled per filter, into blocks of [k][block's filters], k = (row, column, channel). */
+  private float[] pack(float[] w, float[] scale) {
+    int c = in.c();
+    float[] p = new float[filters * k];
+    for (int b = 0; b + 1 < blockStart.length; b++) {
+      int f0 = blockStart[b], width = blockStart[b + 1] - f0;
+      for (int r = 0; r < fh; r++) {
+        for (int s = 0; s < fw; s++) {
+          for (int ch = 0; ch < c; ch++) {
+            int kk = (r * fw + s) * c + ch;
+            for (int j = 0; j < width; j++) {
+              int f = f0 + j;
+              p[f0 * k + kk * width + j] = w[((f * c + ch) * fh + r) * fw + s] * scale[f];
+            }
+          }
+        }
+      }
+    }
+    return p;
+  }
+
+  /** Output pixels of one image. */
+  int pixelsPerImage() {
+    return out.h() * out.w();
+  }
+
+  /**
+   * y (laid out as out) = the convolution of x (laid out as in) over images 0..n-1, plus the
+   * residual (laid out as {@code residualLayout}) when not null, then clamped at zero when relu.
+   */
+  public void run(float[] x, float[] y, Nhwc residualLayout, float[] residual, boolean relu, int n) {
+    this.x = x;
+    this.y = y;
+    this.residual = residual;
+    this.residualLayout = residualLayout;
+    this.relu = relu;
+    this.pixels = n * pixelsPerImage();
+    this.tiles = (pixels + TILE_ROWS - 1) / TILE_ROWS;
+    int items = tileMajor() ? tiles : (blockStart.length - 1) * tiles;
+    this.pieces = pool.balancedPieces(items);
+    pool.run(pieces, this);
+    this.x = this.y = this.residual = null;
+  }
+
+  /**
+   * Whether the job goes tile by tile, each tile through every filter block: where the packed
+   * weights fit in L2 whole (one k block), so that a tile's input rows stay in L1 across the
+   * blocks and its output pixels are written whole. Filter block first, a wide map with few input
+   * channels (56x56x64 into 256 filters) had every piece read the whole input and write
+   * 32-filter slivers of every pixel: 2.5x slower.
+   */
+  private boolean tileMajor() {
+    return (long) k * filters <= BLOCK_FLOATS;
+  }
+
+  /** Piece p of the job: a run of pixel tiles, or of (filter block, pixel tile) pairs filter block first. */
+  @Override
+  public void run(int piece) {
+    NhwcConvKernel kernel = Kernels.NHWC_CONV;
+    if (tileMajor()) {
+      int t0 = WorkerPool.splitStart(piece, pieces, tiles), t1 = WorkerPool.splitStart(piece + 1, pieces, tiles);
+      kernel.tiles(this, t0 * TILE_ROWS, Math.min(pixels, t1 * TILE_ROWS), 0, blockStart.length - 1, 0, k, true, true);
+      return;
+    }
+    int blocks = blockStart.length - 1, items = blocks * tiles;
+    int from = WorkerPool.splitStart(piece, pieces, items), to = WorkerPool.splitStart(piece + 1, pieces, items);
+    for (int b = from / tiles; b < blocks && b * tiles < to; b++) {
+      int t0 = Math.max(from, b * tiles) - b * tiles, t1 = Math.min(to, (b + 1) * tiles) - b * tiles;
+      int f0 = blockStart[b], width = blockStart[b + 1] - f0;
+      int p0 = t0 * TILE_ROWS, p1 = Math.min(pixels, t1 * TILE_ROWS);
+      int most = Math.max(width, BLOCK_FLOATS / width);  // k per block
+      int nk = Math.max(1, (int) Math.round((double) k / most));
+      for (int kb = 0; kb < nk; kb++) {
+        kernel.tiles(this, p0, p1, b, b + 1, WorkerPool.splitStart(kb, nk, k), WorkerPool.splitStart(kb + 1, nk, k),
+            kb == 0, kb == nk - 1);
+      }
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package dev.hubel.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link NhwcConvKernel} on the Vector API; loaded by name only when the module is present.
+ * A register tile is NhwcConvolution.TILE_ROWS (7) output pixels by a filter block of two
+ * vectors (or one, at the end): 14 sums, two weight vectors and a broadcast input value. Per k
+ * the tile loads its weights once for seven pixels and broadcasts each pixel's input value once
+ * for all its filters. The tile's shape was measured (one core, ResNet-50's layers at batch 1):
+ * 7x2 and 8x2 ran at 80-97% of the core's FMA peak; 6x4, 12x2, 10x2, 9x2 and 5x4, with 20 to 24
+ * sums, at 40-70%, where C2 spilled or boxed them; 4x4 at 75-85%. Seven rows also tile 7x7,
+ * 14x14, 28x28 and 56x56 maps exactly.
+ *
+ * <p>The sums go to a scratch tile that {@link #finish} adds to the output; the loop that makes
+ * them is kept apart and small, its sums started from zero in locals, because C2 boxed them (10x
+ * slower) when that loop shared a method with the loads and the epilogue. The sums methods are
+ * generated ({@code core/src/build/nhwc_tiles.py}): a vector kept in an array, or handed to a
+ * method C2 does not inline, is boxed, so they are written out rather than looped over arrays of
+ * vectors.
+ */
+final class VectorNhwcConv implements NhwcConvKernel {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final int ROWS = NhwcConvolution.TILE_ROWS;
+
+  @Override
+  public void tiles(NhwcConvolution job, int p0, int p1, int b0, int b1, int k0, int k1, boolean first, boolean last) {
+    int[] at = ThreadScratch.ints(3 * ROWS);
+    float[] sums = ThreadScratch.floats(ROWS * 2 * L);
+    int segment = job.fw * job.in.c(), rowStride = job.in.rowStride();
+    float[] x = job.x, w = job.packed;
+    for (int p = p0; p < p1; p += ROWS) {
+      int rows = Math.min(ROWS, p1 - p);
+      offsets(job, p, rows, at);
+      for (int b = b0; b < b1; b++) {
+        int f0 = job.blockStart[b], width = job.blockStart[b + 1] - f0, from = f0 * job.k + k0 * width;
+        switch (width / L) {
+          case 2 -> sums2(x, at[0], at[1], at[2], at[3], at[4], at[5], at[6],
+              segment, rowStride, w, from, k0, k1, sums);
+          default -> sums1(x, at[0], at[1], at[2], at[3], at[4], at[5], at[6],
+              segment, rowStride, w, from, k0, k1, sums);
+        }
+        finish(job, sums, at, rows, f0, width, first, last);
+      }
+    }
+  }
+
+  /**
+   * Where the tile's rows start: at[i] the window of row i in x (its top left, in the border
+   * where padded), at[ROWS + i] its pixel in y, at[2 ROWS + i] in the residual. Rows past the
+   * last repeat it (worked, never stored). One division for the tile, then steps: divisions per
+   * row and filter block had cost more than the sums of a 64-channel 1x1 layer.
+   */
+  private static void offsets(NhwcConvolution job, int p, int rows, int[] at) {
+    int wo = job.out.w(), hw = job.pixelsPerImage();
+    int b = p / hw, r = p - b * hw, oh = r / wo, ow = r - oh * wo;
+    for (int i = 0; i < ROWS; i++) {
+      if (i >= rows) {
+        at[i] = at[i - 1];
+        at[ROWS + i] = at[ROWS + i - 1];
+        at[2 * ROWS + i] = at[2 * ROWS + i - 1];
+        continue;
+      }
+      at[i] = job.in.offset(b, oh * job.stride - job.pad, ow * job.stride - job.pad);
+      at[ROWS + i] = job.out.offset(b, oh, ow);
+      at[2 * ROWS + i] = job.residual == null ? 0 : job.residualLayout.offset(b, oh, ow);
+      if (++ow == wo) {
+        ow = 0;
+        if (++oh == job.out.h()) {
+          oh = 0;
+          b++;
+        }
+      }
+    }
+  }
+
+  /**
+   * The tile's sums (row i's at i * width) into y: added to what y holds after the first k block,
+   * and at the last the bias, the residual and the ReLU.
+   */
+  private static void finish(NhwcConvolution job, float[] sums, int[] at, int rows, int f0, int width, boolean first,
+                             boolean last) {
+    float[] y = job.y, bias = job.bias, r = job.residual;
+    boolean relu = job.relu;
+    FloatVector zero = FloatVector.zero(S);
+    for (int i = 0; i < rows; i++) {
+      int yo = at[ROWS + i] + f0, ro = at[2 * ROWS + i] + f0;
+      for (int j = 0; j < width; j += L) {
+        FloatVector v = FloatVector.fromArray(S, sums, i * width + j);
+        if (!first) v = v.add(FloatVector.fromArray(S, y, yo + j));
+        if (last) {
+          v = v.add(FloatVector.fromArray(S, bias, f0 + j));
+          if (r != null) v = v.add(FloatVector.fromArray(S, r, ro + j));
+          if (relu) v = v.max(zero);
+        }
+        v.intoArray(y, yo + j);
+      }
+    }
+  }
+
+  /** 7 pixels by two vectors of filters: 14 sums. */
+  private static void sums2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int a6,
+  int segment, int rowStride, float[] w, int at, int k0, int k1, float[] out) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,
+    c50 = c00, c51 = c00, c60 = c00, c61 = c00;
+    int width = 2 * L;
+    int s = k0 / segment, j = k0 - s * segment;
+    for (int kk = k0; kk < k1; s++, j = 0) {
+      int run = Math.min(segment - j, k1 - kk), from = s * rowStride + j;
+      int e0 = a0 + from, e1 = a1 + from, e2 = a2 + from, e3 = a3 + from, e4 = a4 + from, e5 = a5 + from,
+      e6 = a6 + from;
+      for (int p = 0; p < run; p++) {
+        int bi = at + p * width;
+        FloatVector w0 = FloatVector.fromArray(S, w, bi);
+        FloatVector w1 = FloatVector.fromArray(S, w, bi + L);
+        FloatVector v = FloatVector.broadcast(S, x[e0 + p]);
+        c00 = v.fma(w0, c00); c01 = v.fma(w1, c01);
+        v = FloatVector.broadcast(S, x[e1 + p]);
+        c10 = v.fma(w0, c10); c11 = v.fma(w1, c11);
+        v = FloatVector.broadcast(S, x[e2 + p]);
+        c20 = v.fma(w0, c20); c21 = v.fma(w1, c21);
+        v = FloatVector.broadcast(S, x[e3 + p]);
+        c30 = v.fma(w0, c30); c31 = v.fma(w1, c31);
+        v = FloatVector.broadcast(S, x[e4 + p]);
+        c40 = v.fma(w0, c40); c41 = v.fma(w1, c41);
+        v = FloatVector.broadcast(S, x[e5 + p]);
+        c50 = v.fma(w0, c50); c51 = v.fma(w1, c51);
+        v = FloatVector.broadcast(S, x[e6 + p]);
+        c60 = v.fma(w0, c60); c61 = v.fma(w1, c61);
+      }
+      at += run * width;
+      kk += run;
+    }
+    c00.intoArray(out, 0); c01.intoArray(out, L);
+    c10.intoArray(out, 2 * L); c11.intoArray(out, 3 * L);
+    c20.intoArray(out, 4 * L); c21.intoArray(out, 5 * L);
+    c30.intoArray(out, 6 * L); c31.intoArray(out, 7 * L);
+    c40.intoArray(out, 8 * L); c41.intoArray(out, 9 * L);
+    c50.intoArray(out, 10 * L); c51.intoArray(out, 11 * L);
+    c60.intoArray(out, 12 * L); c61.intoArray(out, 13 * L);
+  }
+
+  /** 7 pixels by one vector of filters: 7 sums. */
+  private static void sums1(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int a6,
+  int segment, int rowStride, float[] w, int at, int k0, int k1, float[] out) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00, c60 = c00;
+    int width = L;
+    int s = k0 / segment, j = k0 - s * segment;
+    for (int kk = k0; kk < k1; s++, j = 0) {
+      int run = Math.min(segment - j, k1 - kk), from = s * rowStride + j;
+      int e0 = a0 + from, e1 = a1 + from, e2 = a2 + from, e3 = a3 + from, e4 = a4 + from, e5 = a5 + from,
+      e6 = a6 + from;
+      for (int p = 0; p < run; p++) {
+        int bi = at + p * width;
+        FloatVector w0 = FloatVector.fromArray(S, w, bi);
+        FloatVector v = FloatVector.broadcast(S, x[e0 + p]);
+        c00 = v.fma(w0, c00);
+        v = FloatVector.broadcast(S, x[e1 + p]);
+        c10 = v.fma(w0, c10);
+        v = FloatVector.broadcast(S, x[e2 + p]);
+        c20 = v.fma(w0, c20);
+        v = FloatVector.broadcast(S, x[e3 + p]);
+        c30 = v.fma(w0, c30);
+        v = FloatVector.broadcast(S, x[e4 + p]);
+        c40 = v.fma(w0, c40);
+        v = FloatVector.broadcast(S, x[e5 + p]);
+        c50 = v.fma(w0, c50);
+        v = FloatVector.broadcast(S, x[e6 + p]);
+        c60 = v.fma(w0, c60);
+      }
+      at += run * width;
+      kk += run;
+    }
+    c00.intoArray(out, 0);
+    c10.intoArray(out, L);
+    c20.intoArray(out, 2 * L);
+    c30.intoArray(out, 3 * L);
+    c40.intoArray(out, 4 * L);
+    c50.intoArray(out, 5 * L);
+    c60.intoArray(out, 6 * L);
+  }
+
+}

@@ -1,0 +1,504 @@
+package dev.hubel.model;
+
+import dev.hubel.kernel.ChannelsLast;
+import dev.hubel.kernel.Nhwc;
+import dev.hubel.kernel.NhwcConvolution;
+import dev.hubel.kernel.WorkerPool;
+import dev.hubel.op.Add;
+import dev.hubel.op.BatchNorm;
+import dev.hubel.op.Conv2d;
+import dev.hubel.op.GlobalAvgPool;
+import dev.hubel.op.Lrn;
+import dev.hubel.op.MaxPool2d;
+import dev.hubel.op.Relu;
+import dev.hubel.op.Step;
+import dev.hubel.tensor.Param;
+import dev.hubel.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The convolutional front of a frozen plan, run channels-last (NHWC) in inference: from the input
+ * through the longest run of layers the channels-last kernels take (convolutions, each with its
+ * batch norm folded into its weights and with the residual add and ReLU after it; max pooling,
+ * local response norm, adds, ReLUs, a global average pool at the end), up to a node that alone
+ * carries the pass on. It converts the input to NHWC, runs those layers, and writes that last
+ * node's output back, NCHW, where the plan's later steps read it.
+ *
+ * <p>Why: in NCHW the convolutions vectorise along pixels, and a layer's map rarely fills the
+ * vectors (a 7x7 map is 49 pixels: four vectors of 16, the last with one lane in use); with
+ * channels last they vectorise along filters, whose counts are multiples of 16 in these networks
+ * ({@link NhwcConvolution}). The layers it does not take (fully connected ones, and everything
+ * after) stay NCHW steps.
+ *
+ * <p>Activations live in arrays of their own, each with a zero border as wide as the widest
+ * padding of the convolutions that read it; an array whose readers have all run is taken again
+ * by a later output of the same layout, so the front holds a few maps, not one per layer.
+ */
+final class ChannelsLastFront {
+
+  /** One layer (or a fused run of them) of the front. */
+  private interface Stage {
+    void pass(int n);
+  }
+
+  private final int end;
+  private final Stage[] stages;
+  private final int[] stageNode;  // the node whose output each stage writes (the last of a fused run)
+
+  private ChannelsLastFront(int end, Stage[] stages, int[] stageNode) {
+    this.end = end;
+    this.stages = stages;
+    this.stageNode = stageNode;
+  }
+
+  /** The node whose output the front writes (NCHW, into the plan's tensor); the plan's steps after it run as ever. */
+  int end() {
+    return end;
+  }
+
+  /** Runs the front over the first n examples of the plan's input; with nanos not null, adds each stage's time to its node's entry. */
+  void forward(int n, long[] nanos) {
+    for (int i = 0; i < stages.length; i++) {
+      if (nanos == null) {
+        stages[i].pass(n);
+      } else {
+        long start = System.nanoTime();
+        stages[i].pass(n);
+        nanos[stageNode[i]] += System.nanoTime() - start;
+      }
+    }
+  }
+
+  /**
+   * The front of this plan's model, or null where channels-last kernels are missing or no
+   * convolution leads the network.
+   *
+   * @param steps the plan's steps: a convolution that runs by Winograd there ends the front
+   * @param unwritten the nodes whose outputs the plan's own inference pass leaves to a later step
+   *     (fused): the front cannot end at one of them
+   */
+  static ChannelsLastFront build(Model model, Step[] steps, Tensor[] tensors, boolean[] unwritten, int batch,
+                                 WorkerPool pool) {
+    if (!ChannelsLast.available() || "false".equals(System.getProperty("hubel.channelsLast"))) return null;
+    List<Node> nodes = model.nodes();
+    int count = nodes.size();
+    int[] readers = new int[count];
+    for (Node node : nodes) for (Node in : node.inputs()) readers[nodes.indexOf(in)]++;
+    int last = 0;
+    boolean anyConv = false;
+    while (last + 1 < count && takes(nodes, readers, last + 1) && !Conv2d.runsWinograd(steps[last + 1], batch)) {
+      last++;
+      anyConv |= nodes.get(last).op() instanceof Conv2d;
+      if (nodes.get(last).op() instanceof GlobalAvgPool) break;  // its output is NCHW already; it ends the front
+    }
+    if (!anyConv) return null;
+    int end = last;
+    while (end > 0 && (unwritten[end] || readAcross(nodes, end) || !(nodes.get(end).shape().isVolume()))) end--;
+    boolean convBefore = false;
+    for (int i = 1; i <= end; i++) convBefore |= nodes.get(i).op() instanceof Conv2d;
+    if (end == 0 || !convBefore) return null;
+    return new Builder(model, nodes, tensors, readers, end, batch, pool).build();
+  }
+
+  /** Whether the channels-last kernels take node i (a batch norm only as part of its convolution). */
+  private static boolean takes(List<Node> nodes, int[] readers, int i) {
+    Node node = nodes.get(i);
+    Map<String, Object> spec = node.spec();
+    return switch (node.op()) {
+      case Conv2d c -> "conv2d".equals(spec.get("op")) && !spec.containsKey("groups")
+          && node.shape().c() % ChannelsLast.lanes() == 0 && floorFits(node, intOf(spec, "fh"), intOf(spec, "fw"));
+      case BatchNorm b -> node.inputs().get(0).op() instanceof Conv2d && readers[nodes.indexOf(node.inputs().get(0))] == 1;
+      case Add a -> node.inputs().size() == 2 && node.inputs().get(0).shape().equals(node.inputs().get(1).shape());
+      case MaxPool2d p -> "maxPool".equals(spec.get("op")) && floorFits(node, intOf(spec, "size"), intOf(spec, "size"));
+      case Relu r -> node.shape().isVolume();
+      case Lrn l -> true;
+      case GlobalAvgPool g -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether the node's output size is the lecture's rule rounded down (not a partial window added, ceil mode). */
+  private static boolean floorFits(Node node, int fh, int fw) {
+    var in = node.inputs().get(0).shape();
+    int stride = intOf(node.spec(), "stride"), pad = intOf(node.spec(), "pad");
+    return node.shape().h() == (in.h() + 2 * pad - fh) / stride + 1 && node.shape().w() == (in.w() + 2 * pad - fw) / stride + 1;
+  }
+
+  /** Whether a node after {@code end} reads one before it: then end alone does not carry the pass on. */
+  private static boolean readAcross(List<Node> nodes, int end) {
+    for (int j = end + 1; j < nodes.size(); j++) {
+      for (Node in : nodes.get(j).inputs()) if (nodes.indexOf(in) < end) return true;
+    }
+    return false;
+  }
+
+  private static int intOf(Map<String, Object> spec, String key) {
+    return ((Number) spec.get(key)).intValue();
+  }
+
+  /** Lays out the activations, fuses the runs, and makes the stages. */
+  private static final class Builder {
+    final Model model;
+    final List<Node> nodes;
+    final Tensor[] tensors;
+    final int[] readers;
+    final int end, batch;
+    final WorkerPool pool;
+    final Nhwc[] layout;      // per node that has an array of its own
+    final float[][] data;
+    final int[] owner;        // the node whose array holds node i's output (the last of its fused run)
+    final int[] lastRead;     // the stage that reads node i's array last
+    final List<Stage> stages = new ArrayList<>();
+    final List<Integer> stageNode = new ArrayList<>();
+    final List<float[]> free = new ArrayList<>();
+    final List<Nhwc> freeLayout = new ArrayList<>();
+
+    Builder(Model model, List<Node> nodes, Tensor[] tensors, int[] readers, int end, int batch, WorkerPool pool) {
+      this.model = model;
+      this.nodes = nodes;
+      this.tensors = tensors;
+      this.readers = readers;
+      this.end = end;
+      this.batch = batch;
+      this.pool = pool;
+      this.layout = new Nhwc[end + 1];
+      this.data = new float[end + 1][];
+      this.owner = new int[end + 1];
+      this.lastRead = new int[end + 1];
+    }
+
+    ChannelsLastFront build() {
+      // the runs: a convolution takes its batch norm, then an add whose other input is ready, then a ReLU
+      int[] runEnd = new int[end + 1];
+      for (int i = 0; i <= end; i++) runEnd[i] = i;
+      boolean[] absorbed = new boolean[end + 1];
+      for (int i = 1; i <= end; i++) {
+        if (absorbed[i]) continue;
+        int at = i;
+        Node node = nodes.get(i);
+        if (node.op() instanceof Conv2d) {
+          int bn = soleReader(at);
+          if (bn > 0 && nodes.get(bn).op() instanceof BatchNorm) at = bn;
+          int add = soleReader(at);
+          if (add > 0 && nodes.get(add).op() instanceof Add && otherInput(add, at) < i) at = add;
+        }
+        if (node.op() instanceof Conv2d || node.op() instanceof Add) {
+          int relu = soleReader(at);
+          if (relu > 0 && nodes.get(relu).op() instanceof Relu) at = relu;
+        }
+        for (int j = i + 1; j <= at; j++) if (isOnRun(i, at, j)) absorbed[j] = true;
+        runEnd[i] = at;
+        for (int j = i; j <= at; j++) if (j == i || isOnRun(i, at, j)) owner[j] = at;
+      }
+      owner[0] = 0;
+      // borders: the widest padding among a node's convolution readers
+      int[] border = new int[end + 1];
+      for (int i = 1; i <= end; i++) {
+        Node node = nodes.get(i);
+        if (node.op() instanceof Conv2d && !absorbed[i]) {
+          int from = owner[nodes.indexOf(node.inputs().get(0))];
+          border[from] = Math.max(border[from], intOf(node.spec(), "pad"));
+        }
+      }
+      for (int i = 0; i <= end; i++) {
+        if (owner[i] != i) continue;
+        var s = nodes.get(i).shape();
+        layout[i] = new Nhwc(s.c(), s.h(), s.w(), border[i]);
+      }
+      // stage order is node order: the stage of run i reads its inputs' arrays
+      int stage = 0;
+      for (int i = 1; i <= end; i++) {
+        if (absorbed[i]) continue;
+        for (int j = i; j <= runEnd[i]; j++) {
+          if (j != i && !isOnRun(i, runEnd[i], j)) continue;
+          for (Node in : nodes.get(j).inputs()) {
+            int o = owner[nodes.indexOf(in)];
+            if (o != i && !isOnRun(i, runEnd[i], o)) lastRead[o] = stage + 1;  // stage 0 converts the input
+          }
+        }
+        stage++;
+      }
+      lastRead[end] = Integer.MAX_VALUE;  // read back to NCHW at the end
+      // arrays and stages
+      data[0] = allocate(layout[0]);
+      add(new FromNchw(tensors[0].value, layout[0], data[0], pool), 0);
+      stage = 0;
+      for (int i = 1; i <= end; i++) {
+        if (absorbed[i]) continue;
+        stage++;
+        int o = runEnd[i];
+        Node node = nodes.get(i);
+        if (node.op() instanceof GlobalAvgPool) {
+          int from = owner[nodes.indexOf(node.inputs().get(0))];
+          add(new GlobalAverage(layout[from], data[from], tensors[i].value, pool), i);
+          release(stage);
+          continue;
+        }
+        data[o] = allocate(layout[o]);
+        add(stageFor(i, o), i);  // timed as the layer that leads the run (the convolution, in a profile)
+        release(stage);
+      }
+      if (!(nodes.get(end).op() instanceof GlobalAvgPool)) {
+        add(new ToNchw(layout[end], data[end], tensors[end].value, pool), end);
+      }
+      return new ChannelsLastFront(end, stages.toArray(new Stage[0]), stageNode.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private void add(Stage stage, int node) {
+      stages.add(stage);
+      stageNode.add(node);
+    }
+
+    /** Whether node j lies on the fused run from i to at (each member the sole reader of the one before). */
+    private boolean isOnRun(int i, int at, int j) {
+      for (int k = i; k != at; ) {
+        k = soleReader(k);
+        if (k == j) return true;
+        if (k < 0) return false;
+      }
+      return false;
+    }
+
+    /** The node that alone reads node i's output, if it is within the front; else -1. */
+    private int soleReader(int i) {
+      if (readers[i] != 1) return -1;
+      for (int r = i + 1; r <= end; r++) if (nodes.get(r).inputs().contains(nodes.get(i))) return r;
+      return -1;
+    }
+
+    /** The index of an add's input other than node {@code side}. */
+    private int otherInput(int add, int side) {
+      List<Node> ins = nodes.get(add).inputs();
+      int a = nodes.indexOf(ins.get(0)), b = nodes.indexOf(ins.get(1));
+      return a == side ? b : a;
+    }
+
+    private int input(int i, int slot) {
+      return owner[nodes.indexOf(nodes.get(i).inputs().get(slot))];
+    }
+
+    private Stage stageFor(int i, int o) {
+      Node node = nodes.get(i);
+      Map<String, Object> spec = node.spec();
+      int x = input(i, 0);
+      return switch (node.op()) {
+        case Conv2d c -> convStage(i, o, x);
+        case MaxPool2d p -> new MaxPool(layout[x], data[x], layout[o], data[o], intOf(spec, "size"), intOf(spec, "stride"),
+            intOf(spec, "pad"), pool);
+        case Lrn l -> new LocalResponse(layout[x], data[x], layout[o], data[o], intOf(spec, "size"),
+            ((Number) spec.get("alpha")).floatValue(), ((Number) spec.get("beta")).floatValue(),
+            ((Number) spec.get("k")).floatValue(), pool);
+        case Add a -> {
+          int y = input(i, 1);
+          yield new AddRelu(layout[x], data[x], layout[y], data[y], layout[o], data[o], o != i, pool);
+        }
+        case Relu r -> new AddRelu(layout[x], data[x], null, null, layout[o], data[o], true, pool);
+        default -> throw new IllegalStateException("no channels-last stage for " + node.name());
+      };
+    }
+
+    private Stage convStage(int i, int o, int x) {
+      Map<String, Object> spec = nodes.get(i).spec();
+      Param[] p = model.paramsOf(i);
+      float[] bias = p.length > 1 ? p[1].value() : null;
+      int bn = soleReader(i);
+      Param[] norm = bn > 0 && bn <= o && nodes.get(bn).op() instanceof BatchNorm ? model.paramsOf(bn) : null;
+      int add = -1;
+      for (int j = i + 1; j <= o; j++) if (nodes.get(j).op() instanceof Add && isOnRun(i, o, j)) add = j;
+      int res = add < 0 ? -1 : owner[otherOf(add, i, o)];
+      boolean relu = nodes.get(o).op() instanceof Relu;
+      NhwcConvolution conv = new NhwcConvolution(layout[x], layout[o], intOf(spec, "fh"), intOf(spec, "fw"),
+          intOf(spec, "stride"), intOf(spec, "pad"), p[0].value(), bias,
+          norm == null ? null : norm[0].value(), norm == null ? null : norm[1].value(),
+          norm == null ? null : norm[2].value(), norm == null ? null : norm[3].value(), BatchNorm.EPS, pool);
+      float[] xs = data[x], ys = data[o], rs = res < 0 ? null : data[res];
+      Nhwc rl = res < 0 ? null : layout[res];
+      return n -> conv.run(xs, ys, rl, rs, relu, n);  // made once: the pass allocates nothing
+    }
+
+    /** The add's input that is not on the run from i to o. */
+    private int otherOf(int add, int i, int o) {
+      List<Node> ins = nodes.get(add).inputs();
+      int a = nodes.indexOf(ins.get(0)), b = nodes.indexOf(ins.get(1));
+      boolean aOnRun = a == i || isOnRun(i, o, a);
+      return aOnRun ? b : a;
+    }
+
+    private float[] allocate(Nhwc l) {
+      for (int k = 0; k < free.size(); k++) {
+        if (freeLayout.get(k).equals(l)) {
+          freeLayout.remove(k);
+          return free.remove(k);
+        }
+      }
+      return new float[l.floats(batch)];
+    }
+
+    /** Hands back the arrays that stage s read last. */
+    private void release(int s) {
+      for (int j = 0; j <= end; j++) {
+        if (data[j] != null && lastRead[j] == s) {
+          free.add(data[j]);
+          freeLayout.add(layout[j]);
+          lastRead[j] = -1;
+        }
+      }
+    }
+  }
+
+  /** A stage cut by output rows among the pool's threads. */
+  private abstract static class RowStage implements Stage, WorkerPool.Task {
+    private final WorkerPool pool;
+    private final int height;
+    private int rows, pieces;
+
+    RowStage(WorkerPool pool, int height) {
+      this.pool = pool;
+      this.height = height;
+    }
+
+    @Override
+    public void pass(int n) {
+      rows = n * height;
+      pieces = pool.balancedPieces(rows);
+      pool.run(pieces, this);
+    }
+
+    @Override
+    public void run(int piece) {
+      rows(WorkerPool.splitStart(piece, pieces, rows), WorkerPool.splitStart(piece + 1, pieces, rows));
+    }
+
+    abstract void rows(int r0, int r1);
+  }
+
+  private static final class FromNchw extends RowStage {
+    final float[] x, y;
+    final Nhwc out;
+
+    FromNchw(float[] x, Nhwc out, float[] y, WorkerPool pool) {
+      super(pool, out.h());
+      this.x = x;
+      this.out = out;
+      this.y = y;
+    }
+
+    @Override
+    void rows(int r0, int r1) {
+      ChannelsLast.fromNchw(x, out, y, r0, r1);
+    }
+  }
+
+  private static final class ToNchw extends RowStage {
+    final float[] x, y;
+    final Nhwc in;
+
+    ToNchw(Nhwc in, float[] x, float[] y, WorkerPool pool) {
+      super(pool, in.h());
+      this.in = in;
+      this.x = x;
+      this.y = y;
+    }
+
+    @Override
+    void rows(int r0, int r1) {
+      ChannelsLast.toNchw(in, x, y, r0, r1);
+    }
+  }
+
+  private static final class MaxPool extends RowStage {
+    final Nhwc in, out;
+    final float[] x, y;
+    final int size, stride, pad;
+
+    MaxPool(Nhwc in, float[] x, Nhwc out, float[] y, int size, int stride, int pad, WorkerPool pool) {
+      super(pool, out.h());
+      this.in = in;
+      this.x = x;
+      this.out = out;
+      this.y = y;
+      this.size = size;
+      this.stride = stride;
+      this.pad = pad;
+    }
+
+    @Override
+    void rows(int r0, int r1) {
+      ChannelsLast.maxPool(in, x, out, y, size, size, stride, pad, r0, r1);
+    }
+  }
+
+  private static final class LocalResponse extends RowStage {
+    final Nhwc in, out;
+    final float[] x, y;
+    final int size;
+    final float alpha, beta, k;
+
+    LocalResponse(Nhwc in, float[] x, Nhwc out, float[] y, int size, float alpha, float beta, float k, WorkerPool pool) {
+      super(pool, out.h());
+      this.in = in;
+      this.x = x;
+      this.out = out;
+      this.y = y;
+      this.size = size;
+      this.alpha = alpha;
+      this.beta = beta;
+      this.k = k;
+    }
+
+    @Override
+    void rows(int r0, int r1) {
+      ChannelsLast.localResponse(in, x, out, y, size, alpha, beta, k, r0, r1);
+    }
+  }
+
+  private static final class AddRelu extends RowStage {
+    final Nhwc in, otherLayout, out;
+    final float[] x, other, y;
+    final boolean relu;
+
+    AddRelu(Nhwc in, float[] x, Nhwc otherLayout, float[] other, Nhwc out, float[] y, boolean relu, WorkerPool pool) {
+      super(pool, out.h());
+      this.in = in;
+      this.x = x;
+      this.otherLayout = otherLayout;
+      this.other = other;
+      this.out = out;
+      this.y = y;
+      this.relu = relu;
+    }
+
+    @Override
+    void rows(int r0, int r1) {
+      ChannelsLast.addRelu(in, x, otherLayout, other, out, y, relu, r0, r1);
+    }
+  }
+
+  /** The global average pool: one image a piece. */
+  private static final class GlobalAverage implements Stage, WorkerPool.Task {
+    final Nhwc in;
+    final float[] x, y;
+    final WorkerPool pool;
+    int n;
+
+    GlobalAverage(Nhwc in, float[] x, float[] y, WorkerPool pool) {
+      this.in = in;
+      this.x = x;
+      this.y = y;
+      this.pool = pool;
+    }
+
+    @Override
+    public void pass(int n) {
+      this.n = n;
+      pool.run(n, this);
+    }
+
+    @Override
+    public void run(int piece) {
+      ChannelsLast.globalAverage(in, x, y, piece, piece + 1);
+    }
+  }
+}

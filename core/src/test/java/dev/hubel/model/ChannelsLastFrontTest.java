@@ -1,0 +1,148 @@
+package dev.hubel.model;
+
+import static dev.hubel.model.Layers.add;
+import static dev.hubel.model.Layers.batchNorm;
+import static dev.hubel.model.Layers.conv2d;
+import static dev.hubel.model.Layers.dense;
+import static dev.hubel.model.Layers.globalAvgPool;
+import static dev.hubel.model.Layers.input;
+import static dev.hubel.model.Layers.maxPool;
+import static dev.hubel.model.Layers.relu;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hubel.kernel.ChannelsLast;
+import dev.hubel.kernel.WorkerPool;
+import dev.hubel.op.Fit;
+import dev.hubel.tensor.Param;
+import dev.hubel.tensor.Role;
+import dev.hubel.zoo.AlexNet;
+import dev.hubel.zoo.ResNet;
+import dev.hubel.tensor.Shape;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A frozen plan's channels-last front against the same model's unfrozen (NCHW) inference: the
+ * same outputs to float rounding, over every parameter drawn at random (batch norms' running
+ * statistics included, so that folding them into the weights is tested), for fewer examples than
+ * the plan's batch too; where the front ends; and every node's output still there to inspect.
+ */
+class ChannelsLastFrontTest {
+  private static final WorkerPool POOL = new WorkerPool(2);
+
+  @BeforeAll
+  static void needsTheVectorApi() {
+    Assumptions.assumeTrue(ChannelsLast.available(), "channels-last kernels need the Vector API");
+  }
+
+  record Case(String name, Supplier<Model> model, String endsAt) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static List<Case> models() {
+    return List.of(
+        // ResNet-50 on small images: stem, max pool with padding, projection and identity shortcuts, global pool
+        new Case("ResNet-50", () -> ResNet.resnet50(10, Shape.chw(3, 40, 40)), "GLOBAL AVG POOL"),
+        new Case("ResNet-18", () -> ResNet.resnet18(10, Shape.chw(3, 33, 33)), "GLOBAL AVG POOL"),
+        // AlexNet: the 11x11 stride-4 stem, NORM layers, pools; the front ends before the FC layers
+        new Case("AlexNet", () -> AlexNet.build(10, Shape.chw(3, 67, 67), false), "MAX POOL3"),
+        // a ReLU read twice (so not fused), an add without a norm, two paddings on one input, a
+        // convolution whose 10 filters do not fill vectors: the front ends before it
+        new Case("odd graph", ChannelsLastFrontTest::oddGraph, "ADD"));
+  }
+
+  private static Model oddGraph() {
+    Node x = input(5, 11, 9);
+    Node a = relu(conv2d(x, 32, 3, 3, 1, 1, Fit.EXACT, 1));        // read by b, c and the add
+    Node b = conv2d(a, 32, 5, 5, 1, 2, Fit.EXACT, 1);
+    Node c = maxPool(a, 3, 1, 1, Fit.EXACT);
+    Node s = add(relu(add(b, c)), a);
+    Node t = conv2d(s, 10, 3, 3, 2, 0, Fit.FLOOR, 1);
+    return Model.of("odd graph", dense(globalAvgPool(relu(batchNorm(t))), 4));
+  }
+
+  private static void randomise(Model model, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    for (Param p : model.params()) {
+      float[] v = p.value();
+      double scale = p.role() == Role.WEIGHT ? Math.sqrt(2.0 / p.fanIn()) : 0.3;
+      for (int i = 0; i < v.length; i++) {
+        v[i] = p.role() == Role.RUNNING_VAR ? (float) (0.5 + rng.nextDouble())
+            : p.role() == Role.SCALE ? (float) (0.8 + 0.4 * rng.nextDouble())
+            : (float) (rng.nextGaussian() * scale);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void agreesWithTheNchwPassAndEndsWhereItShould(Case c) {
+    Model model = c.model().get();
+    randomise(model, 7);
+    int batch = 3, n = 2;
+    Shape in = model.inputShape();
+    float[] x = new float[n * in.size()];
+    SplittableRandom rng = new SplittableRandom(3);
+    for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+
+    Plan nchw = model.compile(batch, POOL);
+    nchw.load(x, in, n);
+    nchw.forward(n, false);
+    Plan frozen = model.compile(batch, POOL).freezeWeights();
+    assertThat(frozen.channelsLastEnd()).as("the front's last node").isGreaterThan(0);
+    assertThat(model.nodes().get(frozen.channelsLastEnd()).name()).startsWith(c.endsAt());
+    frozen.load(x, in, n);
+    frozen.forward(n, false);
+
+    float[] want = nchw.output(), got = frozen.output();
+    int outputs = n * model.outputShape().size();
+    double scale = 0;
+    for (int i = 0; i < outputs; i++) scale = Math.max(scale, Math.abs(want[i]));
+    for (int i = 0; i < outputs; i++) {
+      assertThat((double) got[i]).as("output %d (largest %.3g)", i, scale).isCloseTo(want[i], org.assertj.core.data.Offset.offset(1e-4 * scale + 1e-6));
+    }
+    // a node inside the front, asked for after a channels-last pass: the pass made again in NCHW
+    Node inside = model.nodes().get(frozen.channelsLastEnd() / 2);
+    float[] seen = frozen.activations(inside).clone(), expected = nchw.activations(inside);
+    for (int i = 0; i < n * inside.shape().size(); i++) {
+      assertThat(seen[i]).as("%s's output %d", inside.name(), i).isEqualTo(expected[i]);
+    }
+  }
+
+  @Test
+  void weightsChangedInPlaceArePackedAgainWhenSaid() {
+    Model model = ResNet.resnet18(10, Shape.chw(3, 32, 32));
+    randomise(model, 11);
+    Shape in = model.inputShape();
+    float[] x = new float[in.size()];
+    for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i);
+    Plan frozen = model.compile(1, POOL).freezeWeights();
+    frozen.load(x, in, 1);
+    frozen.forward(1, false);
+    float[] before = frozen.output().clone();
+    randomise(model, 12);
+    frozen.weightsChanged();
+    frozen.forward(1, false);
+    Plan fresh = model.compile(1, POOL).freezeWeights();
+    fresh.load(x, in, 1);
+    fresh.forward(1, false);
+    assertThat(frozen.output()).as("after weightsChanged, the new weights'").isEqualTo(fresh.output())
+        .isNotEqualTo(before);
+  }
+
+  @Test
+  void canBeTurnedOffPerPlan() {
+    Model model = ResNet.resnet18(10, Shape.chw(3, 32, 32));
+    assertThat(model.compile(1, POOL).freezeWeights(false).channelsLastEnd()).isEqualTo(-1);
+    assertThat(model.compile(1, POOL).freezeWeights().thawWeights().channelsLastEnd()).isEqualTo(-1);
+  }
+}
