@@ -88,7 +88,7 @@ final class ChannelsLastFront {
     for (Node node : nodes) for (Node in : node.inputs()) readers[nodes.indexOf(in)]++;
     int last = 0;
     boolean anyConv = false;
-    while (last + 1 < count && takes(nodes, readers, last + 1) && !Conv2d.runsWinograd(steps[last + 1], batch)) {
+    while (last + 1 < count && takes(nodes, readers, last + 1) && !winogradWins(nodes.get(last + 1), steps[last + 1], batch)) {
       last++;
       anyConv |= nodes.get(last).op() instanceof Conv2d;
       if (nodes.get(last).op() instanceof GlobalAvgPool) break;  // its output is NCHW already; it ends the front
@@ -98,8 +98,42 @@ final class ChannelsLastFront {
     while (end > 0 && (unwritten[end] || readAcross(nodes, end) || !(nodes.get(end).shape().isVolume()))) end--;
     boolean convBefore = false;
     for (int i = 1; i <= end; i++) convBefore |= nodes.get(i).op() instanceof Conv2d;
-    if (end == 0 || !convBefore) return null;
+    if (end == 0 || !convBefore || multiplies(nodes, end) < SMALLEST_SHARE * multiplies(nodes, count - 1)) return null;
     return new Builder(model, nodes, tensors, readers, end, batch, pool).build();
+  }
+
+  /**
+   * Below this size of the products a Winograd layer batches (filters x channels x 4x4 tiles),
+   * the channels-last direct convolution beats it; above, Winograd's 2.25x fewer multiplications
+   * win, and the front ends before the layer. Measured layer by layer at 2 threads: ResNet-50's
+   * 3x3 layers at batch 1 (0.8M each) ran 1.2-1.8x faster channels-last, VGG-16's 14x14 layers
+   * (3.2M) 1.3x; VGG-16's wider layers (12.8M) 1.1-2x slower, AlphaGo's at batch 16 (13M) and
+   * ResNet-50's at batch 8 (6.4M) slower too.
+   */
+  private static final double WINOGRAD_WORK = 6e6;
+  /** The least share of the network's convolution multiplies a front must take to be worth its conversions. */
+  private static final double SMALLEST_SHARE = 0.25;
+
+  private static boolean winogradWins(Node node, Step step, int batch) {
+    if (!(node.op() instanceof Conv2d) || !Conv2d.runsWinograd(step, batch)) return false;
+    var out = node.shape();
+    double tiles = (double) batch * out.h() * out.w() / 16;
+    return (double) out.c() * node.inputs().get(0).shape().c() * tiles >= WINOGRAD_WORK;
+  }
+
+  /** Multiplies of the convolutions among nodes 1..last, per image. */
+  private static double multiplies(List<Node> nodes, int last) {
+    double total = 0;
+    for (int i = 1; i <= last; i++) {
+      Node node = nodes.get(i);
+      if (!(node.op() instanceof Conv2d)) continue;
+      var out = node.shape();
+      Map<String, Object> spec = node.spec();
+      int groups = spec.containsKey("groups") ? intOf(spec, "groups") : 1;
+      total += (double) out.h() * out.w() * out.c() * node.inputs().get(0).shape().c() / groups
+          * ((Number) spec.getOrDefault("fh", 1)).intValue() * ((Number) spec.getOrDefault("fw", 1)).intValue();
+    }
+    return total;
   }
 
   /** Whether the channels-last kernels take node i (a batch norm only as part of its convolution). */
