@@ -234,8 +234,12 @@ class NhwcElementwiseTest {
     float[] x = random(in, n, rng, null, 0f), other = random(in, n, rng, null, 0f);
     float[] nchw = new float[n * c * h * w], y = new float[out.floats(n)], p = new float[pooled.floats(n)];
     float[] means = new float[n * c];
-    long[] bytes = new long[2];
-    for (int round = 0; round < 2; round++) {  // the first warms up: JIT, class loading, this thread's scratch
+    // the first rounds warm up (JIT, class loading, this thread's scratch); in a full suite C2 may
+    // still be compiling after one, so rounds go on until one allocates nothing, eight at most:
+    // boxed vectors in compiled code would allocate in every round
+    long[] bytes = new long[8];
+    int round = 0;
+    for (; round < bytes.length && (round < 2 || bytes[round - 1] >= 1024); round++) {
       long before = threads.getThreadAllocatedBytes(Thread.currentThread().threadId());
       for (int i = 0; i < 3000; i++) {
         ChannelsLast.toNchw(in, x, nchw, 0, n * h);
@@ -249,8 +253,8 @@ class NhwcElementwiseTest {
       }
       bytes[round] = threads.getThreadAllocatedBytes(Thread.currentThread().threadId()) - before;
     }
-    assertThat(bytes[1]).as("bytes allocated by 3000 warm rounds of every pass (%d while warming up)", bytes[0])
-        .isLessThan(1024);
+    assertThat(bytes[round - 1]).as("bytes allocated by 3000 warm rounds of every pass (rounds before: %s)",
+        java.util.Arrays.toString(bytes)).isLessThan(1024);
   }
 
   /** A range of rows (or images) of a pass, as a worker runs it. */
