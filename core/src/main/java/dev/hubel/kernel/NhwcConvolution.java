@@ -27,7 +27,7 @@ public final class NhwcConvolution implements WorkerPool.Task {
   /** Output pixels per register tile. */
   public static final int TILE_ROWS = 7;
   /** Floats of packed weights per k block: 256 KB, a quarter of one core's L2 here. */
-  private static final int BLOCK_FLOATS = Integer.getInteger("exp.block", 1 << 16);
+  private static final int BLOCK_FLOATS = 1 << 16;
 
   final Nhwc in, out;
   final int fh, fw, stride, pad, filters, k;

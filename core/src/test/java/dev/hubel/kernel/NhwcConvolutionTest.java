@@ -27,7 +27,8 @@ class NhwcConvolutionTest {
       "3, 1, 5, 9, 32, 5, 5, 1, 2, 2, false, false, true",
       "1, 3, 23, 23, 80, 11, 11, 4, 0, 0, false, false, true",
       "2, 3, 16, 16, 64, 7, 7, 2, 3, 3, true, false, true",
-      "1, 257, 3, 3, 64, 3, 3, 1, 1, 1, true, true, false",  // K = 2313: three k blocks of the packed weights
+      "1, 520, 3, 3, 64, 3, 3, 1, 1, 1, true, true, false",  // K = 4680: two k blocks of packed weights (AVX-512)
+      "1, 257, 3, 3, 64, 3, 3, 1, 1, 1, true, true, false",  // K = 2313 in one k block, odd
       "1, 64, 1, 1, 16, 3, 3, 1, 1, 1, false, true, true",   // a 1x1 map: every window cell but one is padding
       "2, 16, 14, 14, 96, 1, 1, 2, 0, 1, true, false, false", // 1x1 at stride 2, a border it does not need
   })
