@@ -10,9 +10,15 @@ package dev.hubel.kernel;
 public final class ChannelsLast {
   private ChannelsLast() {}
 
-  /** Whether this JVM has the channels-last kernels (the Vector API is in use). */
+  /**
+   * Whether plans run channels-last fronts on this JVM: the kernels exist (the Vector API is in
+   * use) and its vectors are 512 bits wide. The register tile (14 sums, two weight vectors, a
+   * broadcast) was sized for AVX-512's 32 registers; with AVX2's 16 it spills: on this host with
+   * {@code -XX:UseAVX=2}, one core, ResNet-50's layers ran at 30-41 GFLOP/s with the 7-row tile
+   * and 45-58 with a 4-row one, of a 256-bit peak near 100. AVX2 machines keep the NCHW paths.
+   */
   public static boolean available() {
-    return Kernels.NHWC_CONV != null;
+    return Kernels.NHWC_CONV != null && Kernels.vectorBits() >= 512;
   }
 
   /** Floats per vector of the kernels: the multiple of filters a channels-last convolution takes. */
