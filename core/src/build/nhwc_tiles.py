@@ -86,6 +86,10 @@ final class VectorNhwcConv implements NhwcConvKernel {
   private static final int L = S.length();
   private static final int ROWS = NhwcConvolution.TILE_ROWS;
 
+  static {  // the sums methods below take @@R@@ rows: generated for that tile height
+    if (ROWS != @@R@@) throw new IllegalStateException("VectorNhwcConv was generated for @@R@@-row tiles, not " + ROWS);
+  }
+
   @Override
   public void tiles(NhwcConvolution job, int p0, int p1, int b0, int b1, int k0, int k1, boolean first, boolean last) {
     int[] at = ThreadScratch.ints(3 * ROWS);
@@ -106,7 +110,7 @@ final class VectorNhwcConv implements NhwcConvKernel {
         switch (width / L) {
 @@CASES@@
         }
-        if (!whole) finish(job, sums, at, rows, f0, width, width, first, last);
+        if (!whole) finish(job, sums, at, rows, f0, width, stride, first, last);
       }
       if (whole) finish(job, sums, at, rows, 0, f1, stride, true, true);
     }
@@ -173,7 +177,7 @@ for V in VS:
     call = wrap("          ", [f"{label} -> sums{V}(x,"] + [a + "," for a in args.split(", ")]
                 + ["segment, rowStride, w, from, k0, k1, sums, o, stride);"]).split("\n")
     cases.append("\n".join([call[0]] + ["    " + c for c in call[1:]]))
-head = HEAD.replace("@@CASES@@", "\n".join(cases))
+head = HEAD.replace("@@CASES@@", "\n".join(cases)).replace("@@R@@", str(R))
 print(head)
 for V in VS:
     print(sums(V))

@@ -25,6 +25,10 @@ final class VectorNhwcConv implements NhwcConvKernel {
   private static final int L = S.length();
   private static final int ROWS = NhwcConvolution.TILE_ROWS;
 
+  static {  // the sums methods below take 7 rows: generated for that tile height
+    if (ROWS != 7) throw new IllegalStateException("VectorNhwcConv was generated for 7-row tiles, not " + ROWS);
+  }
+
   @Override
   public void tiles(NhwcConvolution job, int p0, int p1, int b0, int b1, int k0, int k1, boolean first, boolean last) {
     int[] at = ThreadScratch.ints(3 * ROWS);
@@ -48,7 +52,7 @@ final class VectorNhwcConv implements NhwcConvKernel {
           default -> sums1(x, at[0], at[1], at[2], at[3], at[4], at[5], at[6],
               segment, rowStride, w, from, k0, k1, sums, o, stride);
         }
-        if (!whole) finish(job, sums, at, rows, f0, width, width, first, last);
+        if (!whole) finish(job, sums, at, rows, f0, width, stride, first, last);
       }
       if (whole) finish(job, sums, at, rows, 0, f1, stride, true, true);
     }

@@ -81,24 +81,29 @@ final class ChannelsLastFront {
    */
   static ChannelsLastFront build(Model model, Step[] steps, Tensor[] tensors, boolean[] unwritten, int batch,
                                  WorkerPool pool) {
-    if (!ChannelsLast.available() || "false".equals(System.getProperty("hubel.channelsLast"))) return null;
+    if ("false".equals(System.getProperty("hubel.channelsLast"))) return null;
+    return rebuild(model, steps, tensors, unwritten, batch, pool);
+  }
+
+  /** {@link #build} whatever {@code hubel.channelsLast} says now: a front made again after the weights changed. */
+  static ChannelsLastFront rebuild(Model model, Step[] steps, Tensor[] tensors, boolean[] unwritten, int batch,
+                                   WorkerPool pool) {
+    if (!ChannelsLast.available()) return null;
     List<Node> nodes = model.nodes();
     int count = nodes.size();
     int[] readers = new int[count];
     for (Node node : nodes) for (Node in : node.inputs()) readers[nodes.indexOf(in)]++;
     int last = 0;
-    boolean anyConv = false;
-    while (last + 1 < count && takes(nodes, readers, last + 1) && !winogradWins(nodes.get(last + 1), steps[last + 1], batch)) {
+    while (last + 1 < count && takes(nodes, readers, last + 1)
+        && !winogradWins(nodes.get(last + 1), steps[last + 1], batch)) {
       last++;
-      anyConv |= nodes.get(last).op() instanceof Conv2d;
       if (nodes.get(last).op() instanceof GlobalAvgPool) break;  // its output is NCHW already; it ends the front
     }
-    if (!anyConv) return null;
     int end = last;
     while (end > 0 && (unwritten[end] || readAcross(nodes, end) || !(nodes.get(end).shape().isVolume()))) end--;
-    boolean convBefore = false;
-    for (int i = 1; i <= end; i++) convBefore |= nodes.get(i).op() instanceof Conv2d;
-    if (end == 0 || !convBefore || multiplies(nodes, end) < SMALLEST_SHARE * multiplies(nodes, count - 1)) return null;
+    boolean conv = false;
+    for (int i = 1; i <= end; i++) conv |= nodes.get(i).op() instanceof Conv2d;
+    if (!conv || multiplies(nodes, end) < SMALLEST_SHARE * multiplies(nodes, count - 1)) return null;
     return new Builder(model, nodes, tensors, readers, end, batch, pool).build();
   }
 
@@ -231,7 +236,7 @@ final class ChannelsLastFront {
       int[] border = new int[end + 1];
       for (int i = 1; i <= end; i++) {
         Node node = nodes.get(i);
-        if (node.op() instanceof Conv2d && !absorbed[i]) {
+        if (node.op() instanceof Conv2d) {
           int from = owner[nodes.indexOf(node.inputs().get(0))];
           border[from] = Math.max(border[from], intOf(node.spec(), "pad"));
         }
@@ -515,7 +520,6 @@ final class ChannelsLastFront {
     final Nhwc in;
     final float[] x, y;
     final WorkerPool pool;
-    int n;
 
     GlobalAverage(Nhwc in, float[] x, float[] y, WorkerPool pool) {
       this.in = in;
@@ -526,7 +530,6 @@ final class ChannelsLastFront {
 
     @Override
     public void pass(int n) {
-      this.n = n;
       pool.run(n, this);
     }
 

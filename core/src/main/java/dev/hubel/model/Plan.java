@@ -258,7 +258,10 @@ public final class Plan {
 
   /**
    * Node i's output after the last pass. An inference pass leaves the outputs of the steps it
-   * fused unwritten; then the pass runs again, unfused, for whoever asks to see one of them.
+   * fused unwritten (and a frozen plan's channels-last front those before its end); then the pass
+   * runs again, unfused and NCHW, for whoever asks to see one of them. That pass writes the
+   * output too: after a channels-last pass, whose sums run in another order, its bits may change
+   * in the last place.
    */
   private float[] value(int i) {
     if (staleCount > 0 && (unwritten[i] || i > 0 && i < staleBefore)) writeEveryOutput();
@@ -367,7 +370,9 @@ public final class Plan {
   /** Tells a frozen plan that its model's weights were changed in place: the next pass derives its forms of them again. */
   public void weightsChanged() {
     for (Step step : steps) step.weightsChanged();
-    if (front != null) front = ChannelsLastFront.build(model, steps, tensors, unwritten, batch, pool);  // packs the weights again
+    if (front != null) {  // packs the weights again
+      front = ChannelsLastFront.rebuild(model, steps, tensors, unwritten, batch, pool);
+    }
   }
 
   /** Runs every step forward over the first n examples of the input buffer. */

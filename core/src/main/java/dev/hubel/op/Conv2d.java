@@ -146,23 +146,24 @@ public final class Conv2d implements Op {
   }
 
   /**
-   * The way a compiled convolution's forward pass over n images goes: "gemm" (1x1, the image is
-   * the lowering), "lowered", "implicit" or "winograd". For tests that mean one path, so that a
-   * change of {@link ConvPathRules} cannot quietly make them test another.
-   */
-  /**
-   * Whether a compiled convolution's forward pass over n images runs by Winograd: a plan keeps
-   * such a layer NCHW rather than run it channels-last, whose direct convolution does 2.25x the
-   * multiplications (VGG-16's wide layers at batch 1: 1.7-2x slower channels-last).
+   * Whether a compiled convolution's forward pass over n images runs by Winograd, with its 2.25x
+   * fewer multiplications than a direct convolution: where the layer is big enough, a frozen plan
+   * keeps it NCHW rather than run it channels-last (VGG-16's wide layers at batch 1: 1.1-2x slower
+   * channels-last; see ChannelsLastFront).
    */
   public static boolean runsWinograd(Step step, int n) {
     return step instanceof Compiled c && !c.wholeInput && c.winograd != null && c.winograd.pays(n);
   }
 
+  /**
+   * The way a compiled convolution's forward pass over n images goes: "gemm" (1x1, the image is
+   * the lowering), "lowered", "implicit" or "winograd". For tests that mean one path, so that a
+   * change of {@link ConvPathRules} cannot quietly make them test another.
+   */
   static String forwardPath(Step step, int n) {
     Compiled c = (Compiled) step;
     if (c.wholeInput) return "whole";
-    if (c.winograd != null && c.winograd.pays(n)) return "winograd";
+    if (runsWinograd(step, n)) return "winograd";
     return !c.lowered ? "gemm" : c.implicitForward ? "implicit" : "lowered";
   }
 

@@ -11,9 +11,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The channels-last convolution against the definition written out plainly in NCHW (a sum over
  * channels and window cells, padding read as zero), the batch norm, residual and ReLU applied
- * after it as the steps apart do. Shapes cover every filter block width (one, two and four
- * vectors), pixel counts that leave a part tile, weights long enough to be cut into k blocks,
- * and borders wider than the padding.
+ * after it as the steps apart do. Shapes cover both filter block widths (two vectors, and one at
+ * the end), pixel counts that leave a part tile, weights long enough to be cut into two and into
+ * four k blocks, with both widths, and borders wider than the padding.
  */
 class NhwcConvolutionTest {
   private static final WorkerPool POOL = new WorkerPool(2);
@@ -28,6 +28,8 @@ class NhwcConvolutionTest {
       "1, 3, 23, 23, 80, 11, 11, 4, 0, 0, false, false, true",
       "2, 3, 16, 16, 64, 7, 7, 2, 3, 3, true, false, true",
       "1, 520, 3, 3, 64, 3, 3, 1, 1, 1, true, true, false",  // K = 4680: two k blocks of packed weights (AVX-512)
+      "1, 520, 3, 3, 48, 3, 3, 1, 1, 1, false, false, true", // the same with a block one vector wide
+      "1, 1024, 3, 3, 64, 3, 3, 1, 1, 1, true, true, true",  // K = 9216: blocks in the middle, neither first nor last
       "1, 257, 3, 3, 64, 3, 3, 1, 1, 1, true, true, false",  // K = 2313 in one k block, odd
       "1, 64, 1, 1, 16, 3, 3, 1, 1, 1, false, true, true",   // a 1x1 map: every window cell but one is padding
       "2, 16, 14, 14, 96, 1, 1, 2, 0, 1, true, false, false", // 1x1 at stride 2, a border it does not need

@@ -55,8 +55,9 @@ class ChannelsLastFrontTest {
         new Case("ResNet-18", () -> ResNet.resnet18(10, Shape.chw(3, 33, 33)), "GLOBAL AVG POOL"),
         // AlexNet: the 11x11 stride-4 stem, NORM layers, pools; the front ends before the FC layers
         new Case("AlexNet", () -> AlexNet.build(10, Shape.chw(3, 67, 67), false), "MAX POOL3"),
-        // a ReLU read twice (so not fused), an add without a norm, two paddings on one input, a
-        // convolution whose 10 filters do not fill vectors: the front ends before it
+        // a convolution's ReLU read three times, a convolution into an add whose other input comes
+        // later (the add and its ReLU a stage of their own), an add without a norm, a convolution
+        // whose 10 filters do not fill vectors: the front ends before it
         new Case("odd graph", ChannelsLastFrontTest::oddGraph, "ADD"));
   }
 
@@ -108,7 +109,8 @@ class ChannelsLastFrontTest {
     double scale = 0;
     for (int i = 0; i < outputs; i++) scale = Math.max(scale, Math.abs(want[i]));
     for (int i = 0; i < outputs; i++) {
-      assertThat((double) got[i]).as("output %d (largest %.3g)", i, scale).isCloseTo(want[i], org.assertj.core.data.Offset.offset(1e-4 * scale + 1e-6));
+      assertThat((double) got[i]).as("output %d (largest %.3g)", i, scale)
+          .isCloseTo(want[i], org.assertj.core.data.Offset.offset(1e-4 * scale + 1e-6));
     }
     // a node inside the front, asked for after a channels-last pass: the pass made again in NCHW
     Node inside = model.nodes().get(frozen.channelsLastEnd() / 2);
@@ -137,6 +139,57 @@ class ChannelsLastFrontTest {
     fresh.forward(1, false);
     assertThat(frozen.output()).as("after weightsChanged, the new weights'").isEqualTo(fresh.output())
         .isNotEqualTo(before);
+  }
+
+  @Test
+  void aBackwardPassAfterAChannelsLastPassSeesTheNchwActivations() {
+    Model model = ResNet.resnet18(10, Shape.chw(3, 32, 32));
+    randomise(model, 13);
+    Shape in = model.inputShape();
+    float[] x = new float[2 * in.size()];
+    for (int i = 0; i < x.length; i++) x[i] = (float) Math.cos(i);
+    float[][] grads = new float[2][];
+    for (int v = 0; v < 2; v++) {
+      Plan plan = model.compile(2, POOL, true);
+      if (v == 1) plan.freezeWeights();  // again after a thaw: the front is made anew
+      if (v == 1) plan.thawWeights().freezeWeights();
+      plan.load(x, in, 2);
+      plan.forward(2, false);
+      for (int i = 0; i < 2 * 10; i++) plan.outputGrad()[i] = i % 3 - 1f;
+      plan.backward(2);
+      grads[v] = java.util.Arrays.copyOf(plan.inputGrad(), x.length);
+    }
+    assertThat(grads[1]).as("input gradient after a channels-last pass").isEqualTo(grads[0]);
+  }
+
+  @Test
+  void warmFrozenPassesAllocateNothing() {
+    Model model = ResNet.resnet18(10, Shape.chw(3, 32, 32));
+    randomise(model, 17);
+    Plan plan = model.compile(2, POOL).freezeWeights();
+    assertThat(plan.channelsLastEnd()).isGreaterThan(0);
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    threads.setThreadAllocatedMemoryEnabled(true);
+    long[] ids = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("hubel-worker-"))
+        .mapToLong(Thread::threadId).toArray();
+    long[] bytes = new long[8];
+    int round = 0;
+    // warm-up rounds until one allocates nothing (C2 may still be compiling after the first);
+    // boxed vectors or a per-pass lambda would allocate in every round
+    for (; round < bytes.length && (round < 2 || bytes[round - 1] >= 1024); round++) {
+      long before = allocated(threads, ids);
+      for (int i = 0; i < 100; i++) plan.forward(2, false);
+      bytes[round] = allocated(threads, ids) - before;
+    }
+    assertThat(bytes[round - 1]).as("bytes allocated by 100 warm passes, caller and workers (rounds: %s)",
+        java.util.Arrays.toString(bytes)).isLessThan(1024);
+  }
+
+  private static long allocated(com.sun.management.ThreadMXBean threads, long[] workers) {
+    long total = threads.getThreadAllocatedBytes(Thread.currentThread().threadId());
+    for (long b : threads.getThreadAllocatedBytes(workers)) total += Math.max(0, b);
+    return total;
   }
 
   @Test
