@@ -55,11 +55,13 @@ public final class NhwcConvolution implements WorkerPool.Task {
       throw new IllegalArgumentException("channels-last convolutions take a multiple of " + lanes
           + " filters on this CPU, received " + out.c());
     }
-    if (pad > in.border()) throw new IllegalArgumentException("padding " + pad + " exceeds the input's border " + in.border());
+    if (pad > in.border()) {
+      throw new IllegalArgumentException("padding " + pad + " exceeds the input's border " + in.border());
+    }
     int ho = (in.h() + 2 * pad - fh) / stride + 1, wo = (in.w() + 2 * pad - fw) / stride + 1;
     if (ho != out.h() || wo != out.w()) {
-      throw new IllegalArgumentException("a " + fh + "x" + fw + " window at stride " + stride + ", pad " + pad + " over "
-          + in.h() + "x" + in.w() + " gives " + ho + "x" + wo + ", not " + out.h() + "x" + out.w());
+      throw new IllegalArgumentException("a " + fh + "x" + fw + " window at stride " + stride + ", pad " + pad
+          + " over " + in.h() + "x" + in.w() + " gives " + ho + "x" + wo + ", not " + out.h() + "x" + out.w());
     }
     this.in = in;
     this.out = out;

@@ -12,7 +12,7 @@ interface NhwcElementwiseKernel {
   /** Rows row0..row1-1 of y, laid out as {@code out}, from x (n, C, H, W) packed NCHW (the same C, H, W). */
   void fromNchw(float[] x, Nhwc out, float[] y, int row0, int row1);
 
-  /** Rows row0..row1-1 (of the input's rows) of x's interior, laid out as {@code in}, into y (n, C, H, W) packed NCHW. */
+  /** Rows row0..row1-1 (of the input's) of x's interior, laid out as {@code in}, into y (n, C, H, W) packed NCHW. */
   void toNchw(Nhwc in, float[] x, float[] y, int row0, int row1);
 
   /**

@@ -14,20 +14,14 @@ import jdk.incubator.vector.VectorSpecies;
  * 14x14, 28x28 and 56x56 maps exactly.
  *
  * <p>The sums go to a scratch tile that {@link #finish} adds to the output; the loop that makes
- * them is kept apart and small, its sums started from zero in locals, because C2 boxed them (10x
- * slower) when that loop shared a method with the loads and the epilogue. The sums methods are
- * generated ({@code core/src/build/nhwc_tiles.py}): a vector kept in an array, or handed to a
- * method C2 does not inline, is boxed, so they are written out rather than looped over arrays of
- * vectors.
+ * them ({@link VectorNhwcSums}, generated) is kept apart and small, its sums started from zero in
+ * locals, because C2 boxed them (10x slower) when that loop shared a method with the loads and
+ * the epilogue.
  */
 final class VectorNhwcConv implements NhwcConvKernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   private static final int ROWS = NhwcConvolution.TILE_ROWS;
-
-  static {  // the sums methods below take 7 rows: generated for that tile height
-    if (ROWS != 7) throw new IllegalStateException("VectorNhwcConv was generated for 7-row tiles, not " + ROWS);
-  }
 
   @Override
   public void tiles(NhwcConvolution job, int p0, int p1, int b0, int b1, int k0, int k1, boolean first, boolean last) {
@@ -47,9 +41,9 @@ final class VectorNhwcConv implements NhwcConvKernel {
         int f0 = job.blockStart[b], width = job.blockStart[b + 1] - f0, from = f0 * job.k + k0 * width;
         int o = whole ? f0 : 0;
         switch (width / L) {
-          case 2 -> sums2(x, at[0], at[1], at[2], at[3], at[4], at[5], at[6],
+          case 2 -> VectorNhwcSums.sums2(x, at[0], at[1], at[2], at[3], at[4], at[5], at[6],
               segment, rowStride, w, from, k0, k1, sums, o, stride);
-          default -> sums1(x, at[0], at[1], at[2], at[3], at[4], at[5], at[6],
+          default -> VectorNhwcSums.sums1(x, at[0], at[1], at[2], at[3], at[4], at[5], at[6],
               segment, rowStride, w, from, k0, k1, sums, o, stride);
         }
         if (!whole) finish(job, sums, at, rows, f0, width, stride, first, last);
@@ -88,8 +82,8 @@ final class VectorNhwcConv implements NhwcConvKernel {
   }
 
   /**
-   * The tile's sums for filters f0..f0+width-1 (row i's at i * stride) into y: added to what y holds after the first k block,
-   * and at the last the bias, the residual and the ReLU.
+   * The tile's sums for filters f0..f0+width-1 (row i's at i * stride) into y: added to what y
+   * holds after the first k block, and at the last the bias, the residual and the ReLU.
    */
   private static void finish(NhwcConvolution job, float[] sums, int[] at, int rows, int f0, int width, int stride,
                              boolean first, boolean last) {
@@ -110,89 +104,4 @@ final class VectorNhwcConv implements NhwcConvKernel {
       }
     }
   }
-
-  /** 7 pixels by two vectors of filters: 14 sums. */
-  private static void sums2(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int a6,
-  int segment, int rowStride, float[] w, int at, int k0, int k1, float[] out, int o, int stride) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,
-    c50 = c00, c51 = c00, c60 = c00, c61 = c00;
-    int width = 2 * L;
-    int s = k0 / segment, j = k0 - s * segment;
-    for (int kk = k0; kk < k1; s++, j = 0) {
-      int run = Math.min(segment - j, k1 - kk), from = s * rowStride + j;
-      int e0 = a0 + from, e1 = a1 + from, e2 = a2 + from, e3 = a3 + from, e4 = a4 + from, e5 = a5 + from,
-      e6 = a6 + from;
-      for (int p = 0; p < run; p++) {
-        int bi = at + p * width;
-        FloatVector w0 = FloatVector.fromArray(S, w, bi);
-        FloatVector w1 = FloatVector.fromArray(S, w, bi + L);
-        FloatVector v = FloatVector.broadcast(S, x[e0 + p]);
-        c00 = v.fma(w0, c00); c01 = v.fma(w1, c01);
-        v = FloatVector.broadcast(S, x[e1 + p]);
-        c10 = v.fma(w0, c10); c11 = v.fma(w1, c11);
-        v = FloatVector.broadcast(S, x[e2 + p]);
-        c20 = v.fma(w0, c20); c21 = v.fma(w1, c21);
-        v = FloatVector.broadcast(S, x[e3 + p]);
-        c30 = v.fma(w0, c30); c31 = v.fma(w1, c31);
-        v = FloatVector.broadcast(S, x[e4 + p]);
-        c40 = v.fma(w0, c40); c41 = v.fma(w1, c41);
-        v = FloatVector.broadcast(S, x[e5 + p]);
-        c50 = v.fma(w0, c50); c51 = v.fma(w1, c51);
-        v = FloatVector.broadcast(S, x[e6 + p]);
-        c60 = v.fma(w0, c60); c61 = v.fma(w1, c61);
-      }
-      at += run * width;
-      kk += run;
-    }
-    c00.intoArray(out, o); c01.intoArray(out, o + L);
-    c10.intoArray(out, o + stride); c11.intoArray(out, o + stride + L);
-    c20.intoArray(out, o + 2 * stride); c21.intoArray(out, o + 2 * stride + L);
-    c30.intoArray(out, o + 3 * stride); c31.intoArray(out, o + 3 * stride + L);
-    c40.intoArray(out, o + 4 * stride); c41.intoArray(out, o + 4 * stride + L);
-    c50.intoArray(out, o + 5 * stride); c51.intoArray(out, o + 5 * stride + L);
-    c60.intoArray(out, o + 6 * stride); c61.intoArray(out, o + 6 * stride + L);
-  }
-
-  /** 7 pixels by one vector of filters: 7 sums. */
-  private static void sums1(float[] x, int a0, int a1, int a2, int a3, int a4, int a5, int a6,
-  int segment, int rowStride, float[] w, int at, int k0, int k1, float[] out, int o, int stride) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00, c60 = c00;
-    int width = L;
-    int s = k0 / segment, j = k0 - s * segment;
-    for (int kk = k0; kk < k1; s++, j = 0) {
-      int run = Math.min(segment - j, k1 - kk), from = s * rowStride + j;
-      int e0 = a0 + from, e1 = a1 + from, e2 = a2 + from, e3 = a3 + from, e4 = a4 + from, e5 = a5 + from,
-      e6 = a6 + from;
-      for (int p = 0; p < run; p++) {
-        int bi = at + p * width;
-        FloatVector w0 = FloatVector.fromArray(S, w, bi);
-        FloatVector v = FloatVector.broadcast(S, x[e0 + p]);
-        c00 = v.fma(w0, c00);
-        v = FloatVector.broadcast(S, x[e1 + p]);
-        c10 = v.fma(w0, c10);
-        v = FloatVector.broadcast(S, x[e2 + p]);
-        c20 = v.fma(w0, c20);
-        v = FloatVector.broadcast(S, x[e3 + p]);
-        c30 = v.fma(w0, c30);
-        v = FloatVector.broadcast(S, x[e4 + p]);
-        c40 = v.fma(w0, c40);
-        v = FloatVector.broadcast(S, x[e5 + p]);
-        c50 = v.fma(w0, c50);
-        v = FloatVector.broadcast(S, x[e6 + p]);
-        c60 = v.fma(w0, c60);
-      }
-      at += run * width;
-      kk += run;
-    }
-    c00.intoArray(out, o);
-    c10.intoArray(out, o + stride);
-    c20.intoArray(out, o + 2 * stride);
-    c30.intoArray(out, o + 3 * stride);
-    c40.intoArray(out, o + 4 * stride);
-    c50.intoArray(out, o + 5 * stride);
-    c60.intoArray(out, o + 6 * stride);
-  }
-
 }

@@ -58,7 +58,7 @@ final class ChannelsLastFront {
     return end;
   }
 
-  /** Runs the front over the first n examples of the plan's input; with nanos not null, adds each stage's time to its node's entry. */
+  /** Runs the front over the first n examples of the input; with nanos, adds each stage's time to its node's entry. */
   void forward(int n, long[] nanos) {
     for (int i = 0; i < stages.length; i++) {
       if (nanos == null) {
@@ -148,7 +148,8 @@ final class ChannelsLastFront {
     return switch (node.op()) {
       case Conv2d c -> "conv2d".equals(spec.get("op")) && !spec.containsKey("groups")
           && node.shape().c() % ChannelsLast.lanes() == 0 && floorFits(node, intOf(spec, "fh"), intOf(spec, "fw"));
-      case BatchNorm b -> node.inputs().get(0).op() instanceof Conv2d && readers[nodes.indexOf(node.inputs().get(0))] == 1;
+      case BatchNorm b -> node.inputs().get(0).op() instanceof Conv2d
+          && readers[nodes.indexOf(node.inputs().get(0))] == 1;
       case Add a -> node.inputs().size() == 2 && node.inputs().get(0).shape().equals(node.inputs().get(1).shape());
       case MaxPool2d p -> "maxPool".equals(spec.get("op")) && floorFits(node, intOf(spec, "size"), intOf(spec, "size"));
       case Relu r -> node.shape().isVolume();
@@ -162,7 +163,8 @@ final class ChannelsLastFront {
   private static boolean floorFits(Node node, int fh, int fw) {
     var in = node.inputs().get(0).shape();
     int stride = intOf(node.spec(), "stride"), pad = intOf(node.spec(), "pad");
-    return node.shape().h() == (in.h() + 2 * pad - fh) / stride + 1 && node.shape().w() == (in.w() + 2 * pad - fw) / stride + 1;
+    return node.shape().h() == (in.h() + 2 * pad - fh) / stride + 1
+        && node.shape().w() == (in.w() + 2 * pad - fw) / stride + 1;
   }
 
   /** Whether a node after {@code end} reads one before it: then end alone does not carry the pass on. */
@@ -262,7 +264,9 @@ final class ChannelsLastFront {
       lastRead[end] = Integer.MAX_VALUE;  // read back to NCHW at the end
       // arrays and stages
       data[0] = allocate(layout[0]);
-      add(new FromNchw(tensors[0].value, layout[0], data[0], pool), 0);
+      float[] image = tensors[0].value, first = data[0];
+      Nhwc in = layout[0];
+      add(new RowStage(pool, in.h(), (r0, r1) -> ChannelsLast.fromNchw(image, in, first, r0, r1)), 0);
       stage = 0;
       for (int i = 1; i <= end; i++) {
         if (absorbed[i]) continue;
@@ -280,9 +284,12 @@ final class ChannelsLastFront {
         release(stage);
       }
       if (!(nodes.get(end).op() instanceof GlobalAvgPool)) {
-        add(new ToNchw(layout[end], data[end], tensors[end].value, pool), end);
+        float[] last = data[end], nchw = tensors[end].value;
+        Nhwc out = layout[end];
+        add(new RowStage(pool, out.h(), (r0, r1) -> ChannelsLast.toNchw(out, last, nchw, r0, r1)), end);
       }
-      return new ChannelsLastFront(end, stages.toArray(new Stage[0]), stageNode.stream().mapToInt(Integer::intValue).toArray());
+      int[] nodeOf = stageNode.stream().mapToInt(Integer::intValue).toArray();
+      return new ChannelsLastFront(end, stages.toArray(new Stage[0]), nodeOf);
     }
 
     private void add(Stage stage, int node) {
@@ -322,18 +329,32 @@ final class ChannelsLastFront {
       Node node = nodes.get(i);
       Map<String, Object> spec = node.spec();
       int x = input(i, 0);
+      Nhwc in = layout[x], out = layout[o];
+      float[] xs = data[x], ys = data[o];
       return switch (node.op()) {
         case Conv2d c -> convStage(i, o, x);
-        case MaxPool2d p -> new MaxPool(layout[x], data[x], layout[o], data[o], intOf(spec, "size"), intOf(spec, "stride"),
-            intOf(spec, "pad"), pool);
-        case Lrn l -> new LocalResponse(layout[x], data[x], layout[o], data[o], intOf(spec, "size"),
-            ((Number) spec.get("alpha")).floatValue(), ((Number) spec.get("beta")).floatValue(),
-            ((Number) spec.get("k")).floatValue(), pool);
+        case MaxPool2d p -> {
+          int size = intOf(spec, "size"), stride = intOf(spec, "stride"), pad = intOf(spec, "pad");
+          yield new RowStage(pool, out.h(),
+              (r0, r1) -> ChannelsLast.maxPool(in, xs, out, ys, size, size, stride, pad, r0, r1));
+        }
+        case Lrn l -> {
+          int size = intOf(spec, "size");
+          float alpha = ((Number) spec.get("alpha")).floatValue(), beta = ((Number) spec.get("beta")).floatValue();
+          float k = ((Number) spec.get("k")).floatValue();
+          yield new RowStage(pool, out.h(),
+              (r0, r1) -> ChannelsLast.localResponse(in, xs, out, ys, size, alpha, beta, k, r0, r1));
+        }
         case Add a -> {
           int y = input(i, 1);
-          yield new AddRelu(layout[x], data[x], layout[y], data[y], layout[o], data[o], o != i, pool);
+          Nhwc otherLayout = layout[y];
+          float[] other = data[y];
+          boolean relu = o != i;  // its ReLU fused
+          yield new RowStage(pool, out.h(),
+              (r0, r1) -> ChannelsLast.addRelu(in, xs, otherLayout, other, out, ys, relu, r0, r1));
         }
-        case Relu r -> new AddRelu(layout[x], data[x], null, null, layout[o], data[o], true, pool);
+        case Relu r -> new RowStage(pool, out.h(),
+            (r0, r1) -> ChannelsLast.addRelu(in, xs, null, null, out, ys, true, r0, r1));
         default -> throw new IllegalStateException("no channels-last stage for " + node.name());
       };
     }
@@ -387,131 +408,34 @@ final class ChannelsLastFront {
     }
   }
 
-  /** A stage cut by output rows among the pool's threads. */
-  private abstract static class RowStage implements Stage, WorkerPool.Task {
+  /** A range of output rows of a pass over all images (row r: image r / H, row r % H). */
+  private interface Rows {
+    void run(int r0, int r1);
+  }
+
+  /** A stage cut by output rows among the pool's threads; its loop a lambda made once, at build. */
+  private static final class RowStage implements Stage, WorkerPool.Task {
     private final WorkerPool pool;
     private final int height;
-    private int rows, pieces;
+    private final Rows rows;
+    private int count, pieces;
 
-    RowStage(WorkerPool pool, int height) {
+    RowStage(WorkerPool pool, int height, Rows rows) {
       this.pool = pool;
       this.height = height;
+      this.rows = rows;
     }
 
     @Override
     public void pass(int n) {
-      rows = n * height;
-      pieces = pool.balancedPieces(rows);
+      count = n * height;
+      pieces = pool.balancedPieces(count);
       pool.run(pieces, this);
     }
 
     @Override
     public void run(int piece) {
-      rows(WorkerPool.splitStart(piece, pieces, rows), WorkerPool.splitStart(piece + 1, pieces, rows));
-    }
-
-    abstract void rows(int r0, int r1);
-  }
-
-  private static final class FromNchw extends RowStage {
-    final float[] x, y;
-    final Nhwc out;
-
-    FromNchw(float[] x, Nhwc out, float[] y, WorkerPool pool) {
-      super(pool, out.h());
-      this.x = x;
-      this.out = out;
-      this.y = y;
-    }
-
-    @Override
-    void rows(int r0, int r1) {
-      ChannelsLast.fromNchw(x, out, y, r0, r1);
-    }
-  }
-
-  private static final class ToNchw extends RowStage {
-    final float[] x, y;
-    final Nhwc in;
-
-    ToNchw(Nhwc in, float[] x, float[] y, WorkerPool pool) {
-      super(pool, in.h());
-      this.in = in;
-      this.x = x;
-      this.y = y;
-    }
-
-    @Override
-    void rows(int r0, int r1) {
-      ChannelsLast.toNchw(in, x, y, r0, r1);
-    }
-  }
-
-  private static final class MaxPool extends RowStage {
-    final Nhwc in, out;
-    final float[] x, y;
-    final int size, stride, pad;
-
-    MaxPool(Nhwc in, float[] x, Nhwc out, float[] y, int size, int stride, int pad, WorkerPool pool) {
-      super(pool, out.h());
-      this.in = in;
-      this.x = x;
-      this.out = out;
-      this.y = y;
-      this.size = size;
-      this.stride = stride;
-      this.pad = pad;
-    }
-
-    @Override
-    void rows(int r0, int r1) {
-      ChannelsLast.maxPool(in, x, out, y, size, size, stride, pad, r0, r1);
-    }
-  }
-
-  private static final class LocalResponse extends RowStage {
-    final Nhwc in, out;
-    final float[] x, y;
-    final int size;
-    final float alpha, beta, k;
-
-    LocalResponse(Nhwc in, float[] x, Nhwc out, float[] y, int size, float alpha, float beta, float k, WorkerPool pool) {
-      super(pool, out.h());
-      this.in = in;
-      this.x = x;
-      this.out = out;
-      this.y = y;
-      this.size = size;
-      this.alpha = alpha;
-      this.beta = beta;
-      this.k = k;
-    }
-
-    @Override
-    void rows(int r0, int r1) {
-      ChannelsLast.localResponse(in, x, out, y, size, alpha, beta, k, r0, r1);
-    }
-  }
-
-  private static final class AddRelu extends RowStage {
-    final Nhwc in, otherLayout, out;
-    final float[] x, other, y;
-    final boolean relu;
-
-    AddRelu(Nhwc in, float[] x, Nhwc otherLayout, float[] other, Nhwc out, float[] y, boolean relu, WorkerPool pool) {
-      super(pool, out.h());
-      this.in = in;
-      this.x = x;
-      this.otherLayout = otherLayout;
-      this.other = other;
-      this.out = out;
-      this.y = y;
-      this.relu = relu;
-    }
-
-    @Override
-    void rows(int r0, int r1) {
-      ChannelsLast.addRelu(in, x, otherLayout, other, out, y, relu, r0, r1);
+      rows.run(WorkerPool.splitStart(piece, pieces, count), WorkerPool.splitStart(piece + 1, pieces, count));
     }
   }
 
