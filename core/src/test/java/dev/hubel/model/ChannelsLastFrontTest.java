@@ -141,9 +141,21 @@ class ChannelsLastFrontTest {
         .isNotEqualTo(before);
   }
 
-  @Test
-  void aBackwardPassAfterAChannelsLastPassSeesTheNchwActivations() {
-    Model model = ResNet.resnet18(10, Shape.chw(3, 32, 32));
+  /** Convolutions and a pool with nothing to fuse: only the front leaves outputs unwritten. */
+  private static Model unfused() {
+    Node x = conv2d(input(3, 12, 12), 32, 3, 3, 1, 1, Fit.EXACT, 1);
+    x = conv2d(maxPool(x, 2, 2), 32, 3, 3, 1, 1, Fit.EXACT, 1);
+    return Model.of("unfused", dense(globalAvgPool(x), 10));
+  }
+
+  static List<Supplier<Model>> backwardModels() {
+    return List.of(() -> ResNet.resnet18(10, Shape.chw(3, 32, 32)), ChannelsLastFrontTest::unfused);
+  }
+
+  @ParameterizedTest
+  @MethodSource("backwardModels")
+  void aBackwardPassAfterAChannelsLastPassSeesTheNchwActivations(Supplier<Model> build) {
+    Model model = build.get();
     randomise(model, 13);
     Shape in = model.inputShape();
     float[] x = new float[2 * in.size()];
