@@ -10,6 +10,7 @@ import dev.hubel.op.Conv2d;
 import dev.hubel.op.GlobalAvgPool;
 import dev.hubel.op.Lrn;
 import dev.hubel.op.MaxPool2d;
+import dev.hubel.op.Op;
 import dev.hubel.op.Relu;
 import dev.hubel.op.Step;
 import dev.hubel.tensor.Param;
@@ -214,26 +215,16 @@ final class ChannelsLastFront {
 
     ChannelsLastFront build() {
       // the runs: a convolution takes its batch norm, then an add whose other input is ready, then a ReLU
-      int[] runEnd = new int[end + 1];
-      for (int i = 0; i <= end; i++) runEnd[i] = i;
-      boolean[] absorbed = new boolean[end + 1];
+      Run[] runs = new Run[end + 1];  // by the node that leads each run; null for the nodes a run took
+      boolean[] taken = new boolean[end + 1];
       for (int i = 1; i <= end; i++) {
-        if (absorbed[i]) continue;
-        int at = i;
-        Node node = nodes.get(i);
-        if (node.op() instanceof Conv2d) {
-          int bn = soleReader(at);
-          if (bn > 0 && nodes.get(bn).op() instanceof BatchNorm) at = bn;
-          int add = soleReader(at);
-          if (add > 0 && nodes.get(add).op() instanceof Add && otherInput(add, at) < i) at = add;
+        if (taken[i]) continue;
+        Run run = runFrom(i);
+        runs[i] = run;
+        for (int member : run.members()) {
+          taken[member] = true;
+          owner[member] = run.last();
         }
-        if (node.op() instanceof Conv2d || node.op() instanceof Add) {
-          int relu = soleReader(at);
-          if (relu > 0 && nodes.get(relu).op() instanceof Relu) at = relu;
-        }
-        for (int j = i + 1; j <= at; j++) if (isOnRun(i, at, j)) absorbed[j] = true;
-        runEnd[i] = at;
-        for (int j = i; j <= at; j++) if (j == i || isOnRun(i, at, j)) owner[j] = at;
       }
       owner[0] = 0;
       // borders: the widest padding among a node's convolution readers
@@ -250,18 +241,13 @@ final class ChannelsLastFront {
         var s = nodes.get(i).shape();
         layout[i] = new Nhwc(s.c(), s.h(), s.w(), border[i]);
       }
-      // stage order is node order: the stage of run i reads its inputs' arrays
+      // stage order is node order: the stage of run i reads its lead's input and its residual
       int stage = 0;
       for (int i = 1; i <= end; i++) {
-        if (absorbed[i]) continue;
-        for (int j = i; j <= runEnd[i]; j++) {
-          if (j != i && !isOnRun(i, runEnd[i], j)) continue;
-          for (Node in : nodes.get(j).inputs()) {
-            int o = owner[nodes.indexOf(in)];
-            if (o != i && !isOnRun(i, runEnd[i], o)) lastRead[o] = stage + 1;  // stage 0 converts the input
-          }
-        }
-        stage++;
+        if (runs[i] == null) continue;
+        stage++;  // stage 0 converts the input
+        for (Node in : nodes.get(i).inputs()) lastRead[owner[nodes.indexOf(in)]] = stage;
+        if (runs[i].residual() >= 0) lastRead[owner[runs[i].residual()]] = stage;
       }
       lastRead[end] = Integer.MAX_VALUE;  // read back to NCHW at the end
       // arrays and stages
@@ -271,9 +257,9 @@ final class ChannelsLastFront {
       add(new RowStage(pool, in.h(), (r0, r1) -> ChannelsLast.fromNchw(image, in, first, r0, r1)), 0);
       stage = 0;
       for (int i = 1; i <= end; i++) {
-        if (absorbed[i]) continue;
+        if (runs[i] == null) continue;
         stage++;
-        int o = runEnd[i];
+        int o = runs[i].last();
         Node node = nodes.get(i);
         if (node.op() instanceof GlobalAvgPool) {
           int from = owner[nodes.indexOf(node.inputs().get(0))];
@@ -282,7 +268,7 @@ final class ChannelsLastFront {
           continue;
         }
         data[o] = allocate(layout[o]);
-        add(stageFor(i, o), i);  // timed as the layer that leads the run (the convolution, in a profile)
+        add(stageFor(runs[i]), i);  // timed as the layer that leads the run (the convolution, in a profile)
         release(stage);
       }
       if (!(nodes.get(end).op() instanceof GlobalAvgPool)) {
@@ -299,14 +285,32 @@ final class ChannelsLastFront {
       stageNode.add(node);
     }
 
-    /** Whether node j lies on the fused run from i to at (each member the sole reader of the one before). */
-    private boolean isOnRun(int i, int at, int j) {
-      for (int k = i; k != at; ) {
-        k = soleReader(k);
-        if (k == j) return true;
-        if (k < 0) return false;
+    /**
+     * The run that node i leads: for a convolution its batch norm, then an add whose other input
+     * is made earlier (a residual), then a ReLU, each the sole reader of the one before and within
+     * the front; for an add its ReLU; for anything else the node alone.
+     */
+    private Run runFrom(int i) {
+      int at = i, norm = -1, add = -1, residual = -1, relu = -1;
+      Op op = nodes.get(i).op();
+      if (op instanceof Conv2d) {
+        int next = soleReader(at);
+        if (next > 0 && nodes.get(next).op() instanceof BatchNorm) at = norm = next;
+        next = soleReader(at);
+        if (next > 0 && nodes.get(next).op() instanceof Add) {
+          List<Node> ins = nodes.get(next).inputs();
+          int a = nodes.indexOf(ins.get(0)), b = nodes.indexOf(ins.get(1)), other = a == at ? b : a;
+          if (other < i) {
+            at = add = next;
+            residual = other;
+          }
+        }
       }
-      return false;
+      if (op instanceof Conv2d || op instanceof Add) {
+        int next = soleReader(at);
+        if (next > 0 && nodes.get(next).op() instanceof Relu) at = relu = next;
+      }
+      return new Run(i, norm, add, residual, relu, at);
     }
 
     /** The node that alone reads node i's output, if it is within the front; else -1. */
@@ -316,25 +320,19 @@ final class ChannelsLastFront {
       return -1;
     }
 
-    /** The index of an add's input other than node {@code side}. */
-    private int otherInput(int add, int side) {
-      List<Node> ins = nodes.get(add).inputs();
-      int a = nodes.indexOf(ins.get(0)), b = nodes.indexOf(ins.get(1));
-      return a == side ? b : a;
-    }
-
     private int input(int i, int slot) {
       return owner[nodes.indexOf(nodes.get(i).inputs().get(slot))];
     }
 
-    private Stage stageFor(int i, int o) {
+    private Stage stageFor(Run run) {
+      int i = run.lead(), o = run.last();
       Node node = nodes.get(i);
       Map<String, Object> spec = node.spec();
       int x = input(i, 0);
       Nhwc in = layout[x], out = layout[o];
       float[] xs = data[x], ys = data[o];
       return switch (node.op()) {
-        case Conv2d c -> convStage(i, o, x);
+        case Conv2d c -> convStage(run, x);
         case MaxPool2d p -> {
           int size = intOf(spec, "size"), stride = intOf(spec, "stride"), pad = intOf(spec, "pad");
           yield new RowStage(pool, out.h(),
@@ -351,7 +349,7 @@ final class ChannelsLastFront {
           int y = input(i, 1);
           Nhwc otherLayout = layout[y];
           float[] other = data[y];
-          boolean relu = o != i;  // its ReLU fused
+          boolean relu = run.relu() >= 0;
           yield new RowStage(pool, out.h(),
               (r0, r1) -> ChannelsLast.addRelu(in, xs, otherLayout, other, out, ys, relu, r0, r1));
         }
@@ -361,16 +359,13 @@ final class ChannelsLastFront {
       };
     }
 
-    private Stage convStage(int i, int o, int x) {
+    private Stage convStage(Run run, int x) {
+      int i = run.lead(), o = run.last(), res = run.residual() < 0 ? -1 : owner[run.residual()];
       Map<String, Object> spec = nodes.get(i).spec();
       Param[] p = model.paramsOf(i);
       float[] bias = p.length > 1 ? p[1].value() : null;
-      int bn = soleReader(i);
-      Param[] norm = bn > 0 && bn <= o && nodes.get(bn).op() instanceof BatchNorm ? model.paramsOf(bn) : null;
-      int add = -1;
-      for (int j = i + 1; j <= o; j++) if (nodes.get(j).op() instanceof Add && isOnRun(i, o, j)) add = j;
-      int res = add < 0 ? -1 : owner[otherOf(add, i, o)];
-      boolean relu = nodes.get(o).op() instanceof Relu;
+      Param[] norm = run.norm() < 0 ? null : model.paramsOf(run.norm());  // scale, shift, mean, variance
+      boolean relu = run.relu() >= 0;
       NhwcConvolution conv = new NhwcConvolution(layout[x], layout[o], intOf(spec, "fh"), intOf(spec, "fw"),
           intOf(spec, "stride"), intOf(spec, "pad"), p[0].value(), bias,
           norm == null ? null : norm[0].value(), norm == null ? null : norm[1].value(),
@@ -378,14 +373,6 @@ final class ChannelsLastFront {
       float[] xs = data[x], ys = data[o], rs = res < 0 ? null : data[res];
       Nhwc rl = res < 0 ? null : layout[res];
       return n -> conv.run(xs, ys, rl, rs, relu, n);  // made once: the pass allocates nothing
-    }
-
-    /** The add's input that is not on the run from i to o. */
-    private int otherOf(int add, int i, int o) {
-      List<Node> ins = nodes.get(add).inputs();
-      int a = nodes.indexOf(ins.get(0)), b = nodes.indexOf(ins.get(1));
-      boolean aOnRun = a == i || isOnRun(i, o, a);
-      return aOnRun ? b : a;
     }
 
     private float[] allocate(Nhwc l) {
@@ -407,6 +394,17 @@ final class ChannelsLastFront {
           lastRead[j] = -1;
         }
       }
+    }
+  }
+
+  /**
+   * Nodes fused into one stage: the lead, then (each -1 where absent) a convolution's batch norm,
+   * an add with the index of its other input, and a ReLU; {@code last} writes the stage's output.
+   */
+  private record Run(int lead, int norm, int add, int residual, int relu, int last) {
+    /** The run's nodes, the lead first. */
+    int[] members() {
+      return java.util.stream.IntStream.of(lead, norm, add, relu).filter(m -> m >= 0).toArray();
     }
   }
 
