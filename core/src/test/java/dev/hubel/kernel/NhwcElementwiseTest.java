@@ -30,7 +30,8 @@ class NhwcElementwiseTest {
 
   @Test
   void theFacadeRunsTheseKernels() {
-    assertThat(ChannelsLast.available()).as("the suite runs with the Vector API").isTrue();
+    // not ChannelsLast.available(): that also asks for 512-bit vectors, and these kernels run on AVX2 too
+    assertThat(Kernels.vectorized()).as("the suite runs with the Vector API").isTrue();
     assertThat(Kernels.NHWC).isInstanceOf(VectorNhwcElementwise.class);
   }
 
