@@ -11,9 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link NhwcElementwiseKernel} on the Vector API; loaded by name only when the module is present.
  * Vectors run along channels, the contiguous axis. Loop orders:
  * <ul>
- *   <li>conversions: row, block of {@value #BLOCK} channels, pixel, channel: each NCHW plane is
- *       read (or written) a row at a time and each pixel's channels of the block in one run, so
- *       both sides stream; with a few channels (an image's three) that is plain pixel order;</li>
+ *   <li>conversions: row by row, each a transpose ({@link VectorTranspose}: 16 x 16 squares in
+ *       registers, the edges one by one);</li>
  *   <li>max pooling and local response: output row, pixel, vector of channels, then the window
  *       (cells, or channels) inside, its running result in a register;</li>
  *   <li>global average: image, vector of channels, pixel: one accumulator per vector, the
@@ -30,36 +29,26 @@ final class VectorNhwcElementwise implements NhwcElementwiseKernel {
   /** Doubles of the same width: a float vector widens into two of these, for local response's power. */
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
   private static final int L = S.length();
-  /** Channels a conversion carries per pass over a row: 16 streams of NCHW, a cache line of NHWC per pixel. */
-  private static final int BLOCK = 16;
 
   public VectorNhwcElementwise() {}
 
+  /** Each row of the image: a C x W block of NCHW (rows a plane apart) transposed into W pixels of C. */
   @Override
   public void fromNchw(float[] x, Nhwc out, float[] y, int row0, int row1) {
     int c = out.c(), h = out.h(), w = out.w(), plane = h * w;
     for (int r = row0; r < row1; r++) {
-      int b = r / h, row = r - b * h, o = out.offset(b, row, 0);
-      for (int c0 = 0; c0 < c; c0 += BLOCK) {
-        int c1 = Math.min(c, c0 + BLOCK), from = (b * c + c0) * plane + row * w;
-        for (int i = 0; i < w; i++) {
-          for (int ch = c0, at = from + i, to = o + i * c + c0; ch < c1; ch++, at += plane, to++) y[to] = x[at];
-        }
-      }
+      int b = r / h, row = r - b * h;
+      VectorTranspose.transpose(x, b * c * plane + row * w, plane, c, w, y, out.offset(b, row, 0), c);
     }
   }
 
+  /** Each row: W pixels of C transposed into a C x W block of NCHW. */
   @Override
   public void toNchw(Nhwc in, float[] x, float[] y, int row0, int row1) {
     int c = in.c(), h = in.h(), w = in.w(), plane = h * w;
     for (int r = row0; r < row1; r++) {
-      int b = r / h, row = r - b * h, o = in.offset(b, row, 0);
-      for (int c0 = 0; c0 < c; c0 += BLOCK) {
-        int c1 = Math.min(c, c0 + BLOCK), to = (b * c + c0) * plane + row * w;
-        for (int i = 0; i < w; i++) {
-          for (int ch = c0, at = to + i, from = o + i * c + c0; ch < c1; ch++, at += plane, from++) y[at] = x[from];
-        }
-      }
+      int b = r / h, row = r - b * h;
+      VectorTranspose.transpose(x, in.offset(b, row, 0), c, w, c, y, b * c * plane + row * w, plane);
     }
   }
 

@@ -37,7 +37,8 @@ class NhwcElementwiseTest {
 
   @ParameterizedTest(name = "{0} images of {1}x{2}x{3}, border {4}")
   @CsvSource({"1, 1, 1, 1, 0", "2, 3, 7, 13, 1", "1, 7, 13, 3, 3", "2, 16, 3, 7, 0", "2, 33, 7, 7, 1",
-      "1, 257, 3, 3, 3", "2, 257, 13, 1, 1"})
+      "1, 257, 3, 3, 3", "2, 257, 13, 1, 1",
+      "2, 33, 3, 35, 1"})  // rows of 35 pixels by 33 channels: whole 16 x 16 squares in registers, and edges
   void fromNchwPlacesEachChannelOfEachPixel(int n, int c, int h, int w, int border) {
     Nhwc out = new Nhwc(c, h, w, border);
     SplittableRandom rng = new SplittableRandom(c * 1000L + h * 10L + w);
@@ -51,7 +52,8 @@ class NhwcElementwiseTest {
 
   @ParameterizedTest(name = "{0} images of {1}x{2}x{3}, border {4}")
   @CsvSource({"1, 1, 1, 1, 0", "2, 3, 7, 13, 1", "1, 7, 13, 3, 3", "2, 16, 3, 7, 0", "2, 33, 7, 7, 1",
-      "1, 257, 3, 3, 3", "2, 257, 13, 1, 1"})
+      "1, 257, 3, 3, 3", "2, 257, 13, 1, 1",
+      "2, 33, 3, 35, 1"})  // rows of 35 pixels by 33 channels: whole 16 x 16 squares in registers, and edges
   void toNchwReadsOnlyTheInteriorAndWritesEachPlane(int n, int c, int h, int w, int border) {
     Nhwc in = new Nhwc(c, h, w, border);
     float[] x = random(in, n, new SplittableRandom(c * 1000L + h * 10L + w + 1), null, 0f);
