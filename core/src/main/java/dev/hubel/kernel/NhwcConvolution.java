@@ -39,7 +39,7 @@ public final class NhwcConvolution implements WorkerPool.Task {
   boolean relu;
   int pixels;
   final int[] blockStart;  // filter blocks: start of each, and filters at the end
-  private int pieces, tiles, kBlocks;
+  private int pieces, tiles;
   private final WorkerPool pool;
 
   /**

@@ -328,7 +328,7 @@ public final class Plan {
    * {@link #weightsChanged}; a training pass, whose optimiser step would change them unseen, is
    * refused until {@link #thawWeights}. Returns this plan.
    *
-   * <p>Where the Vector API is in use, a frozen plan also runs its convolutional front
+   * <p>Where the Vector API runs 512-bit vectors, a frozen plan also runs its convolutional front
    * channels-last in inference ({@link ChannelsLastFront}): the same network, its sums in another
    * order, so the outputs agree with an unfrozen pass's to float rounding, not to the bit. The
    * system property {@code hubel.channelsLast=false} keeps every layer NCHW, as
