@@ -17,6 +17,7 @@ public final class Kernels {
   // channels-last inference: Vector API only (plans keep their NCHW steps without it)
   static final NhwcConvKernel NHWC_CONV = GEMM instanceof ScalarGemm ? null : vector("VectorNhwcConv");
   static final NhwcElementwiseKernel NHWC = GEMM instanceof ScalarGemm ? null : vector("VectorNhwcElementwise");
+  static final NhwcWinogradKernel NHWC_WINOGRAD = GEMM instanceof ScalarGemm ? null : vector("VectorNhwcWinograd");
 
   private Kernels() {}
 

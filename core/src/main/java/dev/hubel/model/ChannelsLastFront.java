@@ -3,6 +3,8 @@ package dev.hubel.model;
 import dev.hubel.kernel.ChannelsLast;
 import dev.hubel.kernel.Nhwc;
 import dev.hubel.kernel.NhwcConvolution;
+import dev.hubel.kernel.NhwcWinograd;
+import dev.hubel.kernel.WinogradBuffers;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.op.Add;
 import dev.hubel.op.BatchNorm;
@@ -30,8 +32,9 @@ import java.util.Map;
  * <p>Why: in NCHW the convolutions vectorise along pixels, and a layer's map rarely fills the
  * vectors (a 7x7 map is 49 pixels: four vectors of 16, the last with one lane in use); with
  * channels last they vectorise along filters, whose counts are multiples of 16 in these networks
- * ({@link NhwcConvolution}). The layers it does not take (fully connected ones, and everything
- * after) stay NCHW steps.
+ * ({@link NhwcConvolution}). A 3x3 layer at stride 1 with enough tiles runs by Winograd
+ * ({@link NhwcWinograd}), whose transforms channels last are the same arithmetic in every lane.
+ * The layers it does not take (fully connected ones, and everything after) stay NCHW steps.
  *
  * <p>Activations live in arrays of their own, each with a zero border as wide as the widest
  * padding of the convolutions that read it; an array whose readers have all run is taken again
@@ -110,19 +113,30 @@ final class ChannelsLastFront {
 
   /**
    * Below this size of the products a Winograd layer batches (filters x channels x 4x4 tiles),
-   * the channels-last direct convolution beats it; above, Winograd's 2.25x fewer multiplications
-   * win, and the front ends before the layer. Measured layer by layer at 2 threads: ResNet-50's
-   * 3x3 layers at batch 1 (0.8M each) ran 1.2-1.8x faster channels-last, VGG-16's 14x14 layers
-   * (3.2M) 1.3x; VGG-16's wider layers (12.8M) 1.1-2x slower, AlphaGo's at batch 16 (13M) and
+   * the channels-last direct convolution beats NCHW's Winograd; above, the front ends before such
+   * a layer unless it runs the layer by its own Winograd ({@link NhwcWinograd}, channels and
+   * filters in whole vectors), which every layer of the zoo's networks that reaches this size
+   * does. Measured layer by layer at 2 threads, direct channels-last against NCHW Winograd:
+   * ResNet-50's 3x3 layers at batch 1 (0.8M each) 1.2-1.8x faster, VGG-16's 14x14 layers (3.2M)
+   * 1.3x; VGG-16's wider layers (12.8M) 1.1-2x slower, AlphaGo's at batch 16 (13M) and
    * ResNet-50's at batch 8 (6.4M) slower too.
    */
   private static final double WINOGRAD_WORK = 6e6;
+  /**
+   * Below this many 4x4 tiles in a batch a 3x3 layer runs direct, not by channels-last Winograd:
+   * Winograd's transformed weights are four times the size, and with few tiles to share them
+   * reading them costs more than the products saved. Measured ({@code NhwcConvSpeed
+   * -Dwinograd=true}, 2 threads): 7x7x512 at batch 1 (4 tiles) 0.73-0.83x the direct's speed,
+   * 14x14x256 (16 tiles) 1.3-1.5x, 14x14x512 1.3x.
+   */
+  static final int WINOGRAD_TILES = 32;
   /** The least share of the network's convolution multiplies a front must take to be worth its conversions. */
   private static final double SMALLEST_SHARE = 0.25;
 
   private static boolean winogradWins(Node node, Step step, int batch) {
     if (!(node.op() instanceof Conv2d) || !Conv2d.runsWinograd(step, batch)) return false;
     var out = node.shape();
+    if (NhwcWinograd.fits(node.inputs().get(0).shape().c(), out.c())) return false;  // the front runs it so
     double tiles = (double) batch * out.h() * out.w() / 16;
     return (double) out.c() * node.inputs().get(0).shape().c() * tiles >= WINOGRAD_WORK;
   }
@@ -198,6 +212,7 @@ final class ChannelsLastFront {
     final List<Integer> stageNode = new ArrayList<>();
     final List<float[]> free = new ArrayList<>();
     final List<Nhwc> freeLayout = new ArrayList<>();
+    final WinogradBuffers winogradBuffers = new WinogradBuffers();  // the front's layers run one at a time
 
     Builder(Model model, List<Node> nodes, Tensor[] tensors, int[] readers, int end, int batch, WorkerPool pool) {
       this.model = model;
@@ -366,13 +381,29 @@ final class ChannelsLastFront {
       float[] bias = p.length > 1 ? p[1].value() : null;
       Param[] norm = run.norm() < 0 ? null : model.paramsOf(run.norm());  // scale, shift, mean, variance
       boolean relu = run.relu() >= 0;
-      NhwcConvolution conv = new NhwcConvolution(layout[x], layout[o], intOf(spec, "fh"), intOf(spec, "fw"),
-          intOf(spec, "stride"), intOf(spec, "pad"), p[0].value(), bias,
-          norm == null ? null : norm[0].value(), norm == null ? null : norm[1].value(),
-          norm == null ? null : norm[2].value(), norm == null ? null : norm[3].value(), BatchNorm.EPS, pool);
+      float[] gamma = norm == null ? null : norm[0].value(), beta = norm == null ? null : norm[1].value();
+      float[] mean = norm == null ? null : norm[2].value(), var = norm == null ? null : norm[3].value();
       float[] xs = data[x], ys = data[o], rs = res < 0 ? null : data[res];
       Nhwc rl = res < 0 ? null : layout[res];
+      int fh = intOf(spec, "fh"), fw = intOf(spec, "fw"), stride = intOf(spec, "stride"), pad = intOf(spec, "pad");
+      if (winograd(layout[x], layout[o], fh, fw, stride)) {
+        NhwcWinograd conv = new NhwcWinograd(layout[x], layout[o], pad, p[0].value(), bias, gamma, beta, mean, var,
+            BatchNorm.EPS, pool, winogradBuffers);
+        return n -> conv.run(xs, ys, rl, rs, relu, n);  // made once: the pass allocates nothing
+      }
+      NhwcConvolution conv = new NhwcConvolution(layout[x], layout[o], fh, fw, stride, pad, p[0].value(), bias,
+          gamma, beta, mean, var, BatchNorm.EPS, pool);
       return n -> conv.run(xs, ys, rl, rs, relu, n);  // made once: the pass allocates nothing
+    }
+
+    /**
+     * Whether a convolution runs by channels-last Winograd ({@link NhwcWinograd}) rather than
+     * directly: 3x3 at stride 1, channels in whole vectors, and at least {@link #WINOGRAD_TILES}
+     * tiles of 4x4 outputs in the batch.
+     */
+    private boolean winograd(Nhwc in, Nhwc out, int fh, int fw, int stride) {
+      if (fh != 3 || fw != 3 || stride != 1 || !NhwcWinograd.fits(in.c(), out.c())) return false;
+      return (long) batch * ((out.h() + 3) / 4) * ((out.w() + 3) / 4) >= WINOGRAD_TILES;
     }
 
     private float[] allocate(Nhwc l) {

@@ -16,6 +16,7 @@ import dev.hubel.op.Fit;
 import dev.hubel.tensor.Param;
 import dev.hubel.tensor.Role;
 import dev.hubel.zoo.AlexNet;
+import dev.hubel.zoo.AlphaGoPolicy;
 import dev.hubel.zoo.ResNet;
 import dev.hubel.tensor.Shape;
 import java.util.List;
@@ -53,6 +54,10 @@ class ChannelsLastFrontTest {
         // ResNet-50 on small images: stem, max pool with padding, projection and identity shortcuts, global pool
         new Case("ResNet-50", () -> ResNet.resnet50(10, Shape.chw(3, 40, 40)), "GLOBAL AVG POOL"),
         new Case("ResNet-18", () -> ResNet.resnet18(10, Shape.chw(3, 33, 33)), "GLOBAL AVG POOL"),
+        // 64x64 images: the 16x16x64 stage's 3x3 layers run by channels-last Winograd (48 tiles in the batch)
+        new Case("ResNet-18 by Winograd", () -> ResNet.resnet18(10, Shape.chw(3, 64, 64)), "GLOBAL AVG POOL"),
+        // 192 filters on a 13x13 board: Winograd phase by phase (U past 4 MB); the 1-filter layer ends the front
+        new Case("AlphaGo policy", () -> AlphaGoPolicy.build(13, 192), "RELU12"),
         // AlexNet: the 11x11 stride-4 stem, NORM layers, pools; the front ends before the FC layers
         new Case("AlexNet", () -> AlexNet.build(10, Shape.chw(3, 67, 67), false), "MAX POOL3"),
         // a convolution's ReLU read three times, a convolution into an add whose other input comes
@@ -174,9 +179,15 @@ class ChannelsLastFrontTest {
     assertThat(grads[1]).as("input gradient after a channels-last pass").isEqualTo(grads[0]);
   }
 
-  @Test
-  void warmFrozenPassesAllocateNothing() {
-    Model model = ResNet.resnet18(10, Shape.chw(3, 32, 32));
+  static List<Supplier<Model>> warmModels() {
+    // ResNet-18 at 64x64: direct and chunked-Winograd layers; AlphaGo at 13x13: phased Winograd
+    return List.of(() -> ResNet.resnet18(10, Shape.chw(3, 64, 64)), () -> AlphaGoPolicy.build(13, 192));
+  }
+
+  @ParameterizedTest
+  @MethodSource("warmModels")
+  void warmFrozenPassesAllocateNothing(Supplier<Model> build) {
+    Model model = build.get();
     randomise(model, 17);
     Plan plan = model.compile(2, POOL).freezeWeights();
     assertThat(plan.channelsLastEnd()).isGreaterThan(0);
