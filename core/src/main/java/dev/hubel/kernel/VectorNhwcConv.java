@@ -29,8 +29,9 @@ final class VectorNhwcConv implements NhwcConvKernel {
     // every block of a tile at once (the job tile by tile, whole): the tile's sums side by side,
     // [row][filter], then finished pixel by pixel along whole rows of y; block by block, the
     // finish had written 32-filter slivers of each pixel, and 64-channel 1x1 layers ran 1.4x slower
-    boolean whole = b0 == 0 && b1 == job.blockStart.length - 1 && first && last;
-    int stride = whole ? job.filters : 2 * L;
+    // (so too a group of blocks over all of k: their sums side by side, finished along the group's filters)
+    boolean whole = first && last;
+    int g0 = job.blockStart[b0], stride = whole ? job.blockStart[b1] - g0 : 2 * L;
     float[] sums = ThreadScratch.floats(ROWS * stride);
     int segment = job.fw * job.in.c(), rowStride = job.in.rowStride();
     float[] x = job.x, w = job.packed;
@@ -39,7 +40,7 @@ final class VectorNhwcConv implements NhwcConvKernel {
       offsets(job, p, rows, at);
       for (int b = b0; b < b1; b++) {
         int f0 = job.blockStart[b], width = job.blockStart[b + 1] - f0, from = f0 * job.k + k0 * width;
-        int o = whole ? f0 : 0;
+        int o = whole ? f0 - g0 : 0;
         switch (width / L) {
           case 2 -> VectorNhwcSums.sums2(x, at[0], at[1], at[2], at[3], at[4], at[5], at[6],
               segment, rowStride, w, from, k0, k1, sums, o, stride);
@@ -48,7 +49,7 @@ final class VectorNhwcConv implements NhwcConvKernel {
         }
         if (!whole) finish(job, sums, at, rows, f0, width, stride, first, last);
       }
-      if (whole) finish(job, sums, at, rows, 0, job.filters, stride, true, true);
+      if (whole) finish(job, sums, at, rows, g0, stride, stride, true, true);
     }
   }
 

@@ -35,6 +35,7 @@ class NhwcConvolutionTest {
       "1, 257, 3, 3, 64, 3, 3, 1, 1, 1, true, true, false",  // K = 2313 in one k block, odd
       "1, 64, 1, 1, 16, 3, 3, 1, 1, 1, false, true, true",   // a 1x1 map: every window cell but one is padding
       "2, 16, 14, 14, 96, 1, 1, 2, 0, 1, true, false, false", // 1x1 at stride 2, a border it does not need
+      "2, 256, 5, 5, 528, 1, 1, 1, 0, 0, true, true, true", // weights past L2, each block's k whole: groups of 8 blocks, the last one vector
   })
   void matchesTheDefinition(int n, int c, int h, int w, int f, int fh, int fw, int s, int p, int border,
                             boolean norm, boolean residual, boolean relu) {
