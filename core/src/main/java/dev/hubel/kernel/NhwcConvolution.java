@@ -14,7 +14,7 @@ package dev.hubel.kernel;
  * them all.
  *
  * <p>Weights are packed into blocks of filters as wide as the kernel's register tile
- * ({@link #blockWidth}): block by block, k by k, the block's filters side by side. A batch norm
+ * ({@link #blockStarts}): block by block, k by k, the block's filters side by side. A batch norm
  * in inference folds into them: w * gamma / sqrt(var + eps) and the shifted bias.
  *
  * <p>Loop order: where the packed weights fit in L2 whole, pixel tile of {@link #TILE_ROWS}, then
@@ -82,27 +82,37 @@ public final class NhwcConvolution implements WorkerPool.Task {
     this.filters = out.c();
     this.k = fh * fw * in.c();
     this.pool = pool;
+    this.blockStart = blockStarts(filters, lanes);
+    float[] scale = new float[filters];
+    this.bias = foldNorm(filters, bias, gamma, beta, mean, var, eps, scale);
+    this.packed = pack(weights, scale);
+    boolean oneK = (long) k * 2 * lanes <= BLOCK_FLOATS;
+    this.groupBlocks = tileMajor() || !oneK ? 1 : Math.max(1, BLOCK_FLOATS / (k * 2 * lanes));
+  }
+
+  /** Where each filter block starts, and the filter count at the end: blocks of two vectors, the last maybe one. */
+  static int[] blockStarts(int filters, int lanes) {
     int[] starts = new int[filters / lanes + 1];
     int blocks = 0;
-    for (int f = 0; f < filters; f += blockWidth(filters - f)) starts[blocks++] = f;
+    for (int f = 0; f < filters; f += filters - f >= 2 * lanes ? 2 * lanes : lanes) starts[blocks++] = f;
     starts[blocks] = filters;
-    this.blockStart = java.util.Arrays.copyOf(starts, blocks + 1);
-    float[] scale = new float[filters], shift = new float[filters];
+    return java.util.Arrays.copyOf(starts, blocks + 1);
+  }
+
+  /**
+   * A batch norm (gamma etc., or all null) folded into the layer: each filter's weights to be
+   * scaled by {@code scale[f]} (written here), and the bias returned, shifted by the norm.
+   */
+  static float[] foldNorm(int filters, float[] bias, float[] gamma, float[] beta, float[] mean, float[] var, float eps,
+                          float[] scale) {
+    float[] shift = new float[filters];
     for (int f = 0; f < filters; f++) {
       double a = gamma == null ? 1 : gamma[f] / Math.sqrt((double) var[f] + eps);
       double b = bias == null ? 0 : bias[f];
       scale[f] = (float) a;
       shift[f] = (float) (gamma == null ? b : (b - mean[f]) * a + beta[f]);
     }
-    this.bias = shift;
-    this.packed = pack(weights, scale);
-    boolean oneK = (long) k * 2 * lanes <= BLOCK_FLOATS;
-    this.groupBlocks = tileMajor() || !oneK ? 1 : Math.max(1, BLOCK_FLOATS / (k * 2 * lanes));
-  }
-
-  /** The width of the block that starts with {@code left} filters to go: two vectors, else one. */
-  int blockWidth(int left) {
-    return left >= 2 * lanes ? 2 * lanes : lanes;
+    return shift;
   }
 
   /** (F, C, Fh, Fw) scaled per filter, into blocks of [k][block's filters], k = (row, column, channel). */

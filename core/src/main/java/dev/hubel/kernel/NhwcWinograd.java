@@ -88,19 +88,10 @@ public final class NhwcWinograd implements WorkerPool.Task {
     this.tilesW = Winograd3x3.tiles(out.w());
     this.pool = pool;
     this.buffers = buffers;
-    int[] starts = new int[filters / lanes + 1];
-    int blocks = 0;
-    for (int f = 0; f < filters; f += filters - f >= 2 * lanes ? 2 * lanes : lanes) starts[blocks++] = f;
-    starts[blocks] = filters;
-    this.blockStart = java.util.Arrays.copyOf(starts, blocks + 1);
-    float[] scaled = new float[weights.length], shift = new float[filters];
-    for (int f = 0; f < filters; f++) {
-      double a = gamma == null ? 1 : gamma[f] / Math.sqrt((double) var[f] + eps);
-      double b = bias == null ? 0 : bias[f];
-      for (int i = f * channels * 9; i < (f + 1) * channels * 9; i++) scaled[i] = (float) (weights[i] * a);
-      shift[f] = (float) (gamma == null ? b : (b - mean[f]) * a + beta[f]);
-    }
-    this.bias = shift;
+    this.blockStart = NhwcConvolution.blockStarts(filters, lanes);
+    float[] scale = new float[filters], scaled = new float[weights.length];
+    this.bias = NhwcConvolution.foldNorm(filters, bias, gamma, beta, mean, var, eps, scale);
+    for (int i = 0; i < weights.length; i++) scaled[i] = weights[i] * scale[i / (channels * 9)];
     this.packed = pack(scaled);
   }
 

@@ -12,6 +12,14 @@ final class ConvReference {
     return a;
   }
 
+  /** A batch norm's gamma, beta, mean and variance (from 0.5 to 1.5) for f filters. */
+  static float[][] randomNorm(SplittableRandom rng, int f) {
+    float[] var = new float[f];
+    float[] gamma = gaussian(rng, f), beta = gaussian(rng, f), mean = gaussian(rng, f);
+    for (int i = 0; i < f; i++) var[i] = 0.5f + (float) rng.nextDouble();
+    return new float[][] {gamma, beta, mean, var};
+  }
+
   /** NCHW, in double: the sum over channels and window cells, then bias, norm, residual, ReLU. */
   static float[] reference(float[] x, int n, int c, int h, int w, float[] wt, float[] bias, int f, int fh, int fw,
                            int s, int p, int ho, int wo, float[] gamma, float[] beta, float[] mean, float[] var,

@@ -1,6 +1,7 @@
 package dev.hubel.kernel;
 
 import static dev.hubel.kernel.ConvReference.gaussian;
+import static dev.hubel.kernel.ConvReference.randomNorm;
 import static dev.hubel.kernel.ConvReference.reference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,14 +47,8 @@ class NhwcWinogradTest {
     int ho = h + 2 * p - 2, wo = w + 2 * p - 2;
     SplittableRandom rng = new SplittableRandom(n * 7919L + c * 31L + f + p);
     float[] x = gaussian(rng, n * c * h * w), weights = gaussian(rng, f * c * 9), bias = gaussian(rng, f);
-    float[] gamma = null, beta = null, mean = null, var = null;
-    if (norm) {
-      gamma = gaussian(rng, f);
-      beta = gaussian(rng, f);
-      mean = gaussian(rng, f);
-      var = new float[f];
-      for (int i = 0; i < f; i++) var[i] = 0.5f + (float) rng.nextDouble();
-    }
+    float[][] bn = norm ? randomNorm(rng, f) : new float[4][];
+    float[] gamma = bn[0], beta = bn[1], mean = bn[2], var = bn[3];
     float[] res = residual ? gaussian(rng, n * f * ho * wo) : null;
     float[] want = reference(x, n, c, h, w, weights, bias, f, 3, 3, 1, p, ho, wo, gamma, beta, mean, var, res, relu);
 
