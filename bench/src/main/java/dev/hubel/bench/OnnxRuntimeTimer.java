@@ -44,6 +44,32 @@ public final class OnnxRuntimeTimer implements OnnxTimer {
     }
   }
 
+  @Override
+  public Runner runner(Path model, long[] inputShape, int threads) throws OrtException {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtSession.SessionOptions options = options(threads);
+    OrtSession session = env.createSession(model.toString(), options);
+    OnnxTensor input = OnnxTensor.createTensor(env, random(inputShape), inputShape);
+    Map<String, OnnxTensor> feed = Map.of(session.getInputNames().iterator().next(), input);
+    return new Runner() {
+      @Override
+      public void run() {
+        try (OrtSession.Result ignored = session.run(feed)) {
+          // the outputs are closed at once: only the time counts
+        } catch (OrtException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+
+      @Override
+      public void close() throws OrtException {
+        input.close();
+        session.close();
+        options.close();
+      }
+    };
+  }
+
   /**
    * Runs the model for a warm-up and a timed stretch (as long as {@link Timing#of}'s) in a
    * session with ONNX Runtime's profiling on, and tabulates the trace it writes

@@ -77,12 +77,17 @@ final class BenchCommand implements Runnable {
     }
   }
 
-  /** A row's result: Hubel's timing, PyTorch's and ONNX Runtime's where run. */
-  record Result(Row row, Timing hubel, Timing torch, Timing ort) {}
+  /**
+   * A row's result: Hubel's timing, PyTorch's and ONNX Runtime's where run, and Hubel's speed
+   * over ONNX Runtime's timed in turns (the median of the runs' ratios; NaN where not run).
+   */
+  record Result(Row row, Timing hubel, Timing torch, Timing ort, double alternating) {}
 
   private final Map<String, Double> extras = new LinkedHashMap<>();
   /** The last model row's --profile, printed under its line. */
   private final StringBuilder profileText = new StringBuilder();
+  /** The last inference row's pass, kept for timing it in turns with ONNX Runtime; null after. */
+  private Runnable lastInference;
 
   @Override
   public void run() {
@@ -134,7 +139,9 @@ final class BenchCommand implements Runnable {
       profileText.setLength(0);
       Timing torch = compare ? runTorch(root, onnxDir, pool.threads(), row.name) : null;
       Timing onnx = ort != null && row.inference() ? runOrt(ort, onnxDir, row, pool.threads()) : null;
-      results.add(new Result(row, t, torch, onnx));
+      double alternating = onnx == null ? Double.NaN : alternate(ort, onnxDir, row, pool.threads());
+      lastInference = null;
+      results.add(new Result(row, t, torch, onnx, alternating));
     }
     double rss = Machine.peakRssMiB();
     System.out.printf(Locale.ROOT, "peak RSS: %.0f MiB; after the runs: %s%n", rss, Machine.idleReport());
@@ -178,6 +185,7 @@ final class BenchCommand implements Runnable {
       // as an ONNX Runtime session's weights are: fixed, so derived forms of them are made once
       Plan plan = plan(model, input, batch).freezeWeights();
       Timing t = Timing.of(() -> plan.forward(batch, false), runs, 0);
+      lastInference = () -> plan.forward(batch, false);
       if (profile) printProfile(plan, () -> plan.forward(batch, false));
       return t;
     });
@@ -280,6 +288,29 @@ final class BenchCommand implements Runnable {
     }
   }
 
+  /**
+   * The row's inference in Hubel and in ONNX Runtime timed in turns ({@link Timing#alternating}):
+   * Hubel's speed over ONNX Runtime's, the median of the runs' ratios, printed with both medians.
+   * The columns above are each a median over a minute of their own, which on a shared host can
+   * fall in different phases of its load; a pair of turns seconds apart shares it.
+   */
+  private double alternate(OnnxTimer ort, Path onnxDir, Row row, int threadCount) {
+    Shape s = row.input;
+    long[] shape = {row.batch, s.c(), s.h(), s.w()};
+    try (OnnxTimer.Runner runner = ort.runner(onnxDir.resolve(row.model + ".onnx"), shape, threadCount)) {
+      double[][] ms = Timing.alternating(lastInference, runner, runs);
+      double[] ratios = new double[runs];
+      for (int r = 0; r < runs; r++) ratios[r] = ms[1][r] / ms[0][r];
+      double ratio = new Timing(Double.NaN, ratios).median();
+      System.out.printf(Locale.ROOT, "  in turns   %-10s %10.1f %10.1f  ms/batch  Hubel / ONNX Runtime; ratio %.2f%n", "",
+          new Timing(Double.NaN, ms[0]).median(), new Timing(Double.NaN, ms[1]).median(), ratio);
+      return ratio;
+    } catch (Exception e) {
+      System.out.println("Timing in turns with ONNX Runtime failed on " + row.name + ": " + e);
+      return Double.NaN;
+    }
+  }
+
   /** ONNX Runtime's node profile of a row (--compare --profile); a failure there costs the row nothing else. */
   private static void printOrtProfile(OnnxTimer ort, Path file, long[] shape, int threadCount) {
     try {
@@ -330,16 +361,21 @@ final class BenchCommand implements Runnable {
   private static void printComparison(List<Result> results, int threadCount, String ortName) {
     System.out.printf(Locale.ROOT, "%nside by side, %d threads, medians; ratio = Hubel's speed / the peer's (>1: Hubel"
         + " faster)%s%n", threadCount, ortName == null ? "" : "; " + ortName);
-    System.out.printf(Locale.ROOT, "%-24s %-8s %10s %10s %10s %8s %8s%n", "name", "unit", "Hubel", "PyTorch", "ONNX RT",
-        "vs torch", "vs ORT");
+    System.out.printf(Locale.ROOT, "%-24s %-8s %10s %10s %10s %8s %8s %8s%n", "name", "unit", "Hubel", "PyTorch", "ONNX RT",
+        "vs torch", "vs ORT", "in turns");
     for (Result r : results) {
       String unit = r.row.unit;
       double h = r.hubel.median();
-      System.out.printf(Locale.ROOT, "%-24s %-8s %10.1f %10s %10s %8s %8s%n", r.row.name, unit, h,
+      System.out.printf(Locale.ROOT, "%-24s %-8s %10.1f %10s %10s %8s %8s %8s%n", r.row.name, unit, h,
           r.torch == null ? "-" : String.format(Locale.ROOT, "%.1f", r.torch.median()),
           r.ort == null ? "-" : String.format(Locale.ROOT, "%.1f", r.ort.median()),
           r.torch == null ? "-" : String.format(Locale.ROOT, "%.2f", speedup(unit, h, r.torch.median())),
-          r.ort == null ? "-" : String.format(Locale.ROOT, "%.2f", speedup(unit, h, r.ort.median())));
+          r.ort == null ? "-" : String.format(Locale.ROOT, "%.2f", speedup(unit, h, r.ort.median())),
+          Double.isNaN(r.alternating) ? "-" : String.format(Locale.ROOT, "%.2f", r.alternating));
+    }
+    if (results.stream().anyMatch(r -> !Double.isNaN(r.alternating))) {
+      System.out.println("in turns: Hubel's speed over ONNX Runtime's, the two timed in alternating runs of the same"
+          + " pass, median of the runs' ratios");
     }
   }
 
@@ -373,6 +409,7 @@ final class BenchCommand implements Runnable {
       if (!Double.isNaN(r.hubel.firstMillis())) o.put("first_ms", r.hubel.firstMillis());
       if (r.torch != null) o.put("torch", r.torch.median());
       if (r.ort != null) o.put("onnxruntime", r.ort.median());
+      if (!Double.isNaN(r.alternating)) o.put("onnxruntime_in_turns_ratio", r.alternating);
     }
     for (Map.Entry<String, Double> e : extras.entrySet()) {
       ObjectNode o = rows.addObject();

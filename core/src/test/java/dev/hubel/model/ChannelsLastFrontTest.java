@@ -196,7 +196,7 @@ class ChannelsLastFrontTest {
     threads.setThreadAllocatedMemoryEnabled(true);
     long[] ids = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("hubel-worker-"))
         .mapToLong(Thread::threadId).toArray();
-    long[] bytes = new long[8];
+    long[] bytes = new long[16];
     int round = 0;
     // warm-up rounds until one allocates nothing (C2 may still be compiling after the first);
     // boxed vectors or a per-pass lambda would allocate in every round

@@ -27,6 +27,15 @@ public interface OnnxTimer {
     return "";
   }
 
+  /** A session that runs a model once per {@link #run} call; close it when done. */
+  interface Runner extends Runnable, AutoCloseable {}
+
+  /**
+   * A session of the model on random input of {@code inputShape}, for timing in turns with
+   * Hubel ({@link Timing#alternating}).
+   */
+  Runner runner(Path model, long[] inputShape, int threads) throws Exception;
+
   /** The timer on the class path, or null when the bench module is not there. */
   static OnnxTimer find() {
     return ServiceLoader.load(OnnxTimer.class).findFirst().orElse(null);

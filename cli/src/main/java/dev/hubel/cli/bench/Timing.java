@@ -49,6 +49,56 @@ public record Timing(double firstMillis, double[] values) {
     long start = System.nanoTime();
     call.run();
     double first = (System.nanoTime() - start) / 1e6;
+    double perCall = warmUp(call);
+    int reps = (int) Math.max(1, Math.ceil(RUN_NANOS / perCall));
+    double[] values = new double[runs];
+    for (int r = 0; r < runs; r++) {
+      double nanosPerCall = timed(call, reps);
+      values[r] = itemsPerCall > 0 ? itemsPerCall / (nanosPerCall / 1e9) : nanosPerCall / 1e6;
+    }
+    return new Timing(first, values);
+  }
+
+  /**
+   * Milliseconds per call of a and of b, timed in turns: run r times a stretch of a and one of b
+   * (a first in even runs, b first in odd ones), each as long as {@link #of}'s runs, after both
+   * have warmed up as {@link #of} warms up. On a shared machine whose speed drifts from minute to
+   * minute, the pair of a run sees the same drift, so their ratios vary less than the ratio of
+   * two medians taken a minute apart. Returns {a's milliseconds, b's}, one per run.
+   */
+  public static double[][] alternating(Runnable a, Runnable b, int runs) {
+    int repsA = (int) Math.max(1, Math.ceil(RUN_NANOS / warmUp(a)));
+    int repsB = (int) Math.max(1, Math.ceil(RUN_NANOS / warmUp(b)));
+    double[][] ms = new double[2][runs];
+    for (int r = 0; r < runs; r++) {
+      for (int turn = 0; turn < 2; turn++) {
+        int which = (r + turn) % 2;
+        pause();
+        ms[which][r] = timed(which == 0 ? a : b, which == 0 ? repsA : repsB) / 1e6;
+      }
+    }
+    return ms;
+  }
+
+  /**
+   * A pause before each turn: worker threads spin a while after their last piece of work before
+   * they sleep (ONNX Runtime's by default, Hubel's pool briefly), and on two cores the last
+   * turn's spinning threads took time from the next: ResNet-50 at batch 1 read 32.3 ms in turns
+   * with ONNX Runtime and 27.7 alone a minute before (2026-12-04).
+   */
+  private static void pause() {
+    try {
+      Thread.sleep(PAUSE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How long {@link #pause} waits. */
+  static final long PAUSE_MILLIS = 200;
+
+  /** Warms call up (see {@link #STRETCH_NANOS}); returns the last stretch's nanoseconds per call. */
+  private static double warmUp(Runnable call) {
     long warm = System.nanoTime();
     double best = Double.MAX_VALUE, perCall;
     while (true) {
@@ -62,16 +112,14 @@ public record Timing(double firstMillis, double[] values) {
       boolean settled = perCall >= SETTLED * best;
       best = Math.min(best, perCall);
       long elapsed = System.nanoTime() - warm;
-      if (elapsed >= WARM_UP_NANOS && settled || elapsed >= MAX_WARM_UP_NANOS) break;
+      if (elapsed >= WARM_UP_NANOS && settled || elapsed >= MAX_WARM_UP_NANOS) return perCall;
     }
-    int reps = (int) Math.max(1, Math.ceil(RUN_NANOS / perCall));
-    double[] values = new double[runs];
-    for (int r = 0; r < runs; r++) {
-      long t = System.nanoTime();
-      for (int i = 0; i < reps; i++) call.run();
-      double nanosPerCall = (double) (System.nanoTime() - t) / reps;
-      values[r] = itemsPerCall > 0 ? itemsPerCall / (nanosPerCall / 1e9) : nanosPerCall / 1e6;
-    }
-    return new Timing(first, values);
+  }
+
+  /** Nanoseconds per call over reps calls. */
+  private static double timed(Runnable call, int reps) {
+    long t = System.nanoTime();
+    for (int i = 0; i < reps; i++) call.run();
+    return (double) (System.nanoTime() - t) / reps;
   }
 }

@@ -40,6 +40,16 @@ class TimingTest {
     assertThat((System.nanoTime() - start) / 1e9).as("seconds taken").isLessThan(Timing.MAX_WARM_UP_NANOS / 1e9);
   }
 
+  /** Two calls timed in turns: each run holds one timing of each, in milliseconds per call. */
+  @Test
+  void alternatingTimesBothCallsInEveryRun() {
+    double[][] ms = Timing.alternating(() -> spin(1_000_000L), () -> spin(3_000_000L), 2);
+    for (int r = 0; r < 2; r++) {
+      assertThat(ms[0][r]).as("the first call, run %d", r).isBetween(1.0, 1.5);
+      assertThat(ms[1][r]).as("the second call, run %d", r).isBetween(3.0, 4.5);
+    }
+  }
+
   private static void spin(long nanos) {
     long until = System.nanoTime() + nanos;
     while (System.nanoTime() < until) Thread.onSpinWait();
