@@ -41,6 +41,13 @@ public final class NhwcWinograd implements WorkerPool.Task {
    * and 7x7x512 1.2x; chunked, 28x28x128 (U 2.4 MB) 1.3x faster.
    */
   static final long PHASED_WEIGHTS = 4 << 20;
+  /**
+   * Floats of V and M together that a phased pass holds at most: a larger batch goes through in
+   * spans of tiles, each its three phases (U then read once per span). Without a bound, V and M
+   * grow with the batch at 4.5 times the input's size each (36 positions per 16 outputs): 1.9 GB
+   * apiece for VGG-16's 56x56x256 layers at batch 256.
+   */
+  static final int MOST_PHASED_FLOATS = 1 << 24;
 
   final Nhwc in, out;
   final int pad, channels, filters, tilesH, tilesW;
@@ -56,7 +63,9 @@ public final class NhwcWinograd implements WorkerPool.Task {
   // the phased way (large U): what each pool.run of the pass does, and V and M whole
   private final WinogradBuffers buffers;
   private Phase phase;
-  private int rows, group, groups;
+  private int rows, group, groups, spanStart, spanTiles;
+  /** Tiles a phased pass takes at a time (a multiple of 7); tests set it lower to cut passes into spans. */
+  int span;
 
   private enum Phase { CHUNKS, INPUTS, PRODUCTS, OUTPUTS }
 
@@ -93,6 +102,8 @@ public final class NhwcWinograd implements WorkerPool.Task {
     this.bias = NhwcConvolution.foldNorm(filters, bias, gamma, beta, mean, var, eps, scale);
     for (int i = 0; i < weights.length; i++) scaled[i] = weights[i] * scale[i / (channels * 9)];
     this.packed = pack(scaled);
+    int tileRows = NhwcConvolution.TILE_ROWS;
+    this.span = Math.max(tileRows, MOST_PHASED_FLOATS / (Winograd3x3.POSITIONS * (channels + filters)) / tileRows * tileRows);
   }
 
   /** Whether a layer of {@code channels} into {@code filters} fits these kernels: both whole vectors. */
@@ -144,28 +155,32 @@ public final class NhwcWinograd implements WorkerPool.Task {
   }
 
   /**
-   * The pass in three phases over the whole batch: every tile's V; then the products, position
-   * by position, each reading its block of U once; then every tile's outputs.
+   * The pass in three phases, span by span of the batch's tiles: every tile's V; then the
+   * products, position by position, each reading its block of U once; then every tile's outputs.
    */
   private void phased() {
     int tileRows = NhwcConvolution.TILE_ROWS;
-    this.rows = (tiles + tileRows - 1) / tileRows * tileRows;
-    buffers.ensure(Winograd3x3.POSITIONS * rows * channels, Winograd3x3.POSITIONS * rows * filters);
     // a group of tiles whose rows of one V block (about 256 KB) stay in L2 while every filter block goes over them
     this.group = Math.max(tileRows, (1 << 16) / channels / tileRows * tileRows);
-    this.groups = (tiles + group - 1) / group;
-    this.pieces = pool.balancedPieces(tiles);
-    this.phase = Phase.INPUTS;
-    pool.run(pieces, this);
-    this.phase = Phase.PRODUCTS;
-    pool.run(Winograd3x3.POSITIONS * groups, this);
-    this.phase = Phase.OUTPUTS;
-    pool.run(pieces, this);
+    for (spanStart = 0; spanStart < tiles; spanStart += span) {
+      this.spanTiles = Math.min(span, tiles - spanStart);
+      this.rows = (spanTiles + tileRows - 1) / tileRows * tileRows;
+      buffers.ensure(Winograd3x3.POSITIONS * rows * channels, Winograd3x3.POSITIONS * rows * filters);
+      this.groups = (spanTiles + group - 1) / group;
+      this.pieces = pool.balancedPieces(spanTiles);
+      this.phase = Phase.INPUTS;
+      pool.run(pieces, this);
+      this.phase = Phase.PRODUCTS;
+      pool.run(Winograd3x3.POSITIONS * groups, this);
+      this.phase = Phase.OUTPUTS;
+      pool.run(pieces, this);
+    }
   }
 
   /**
    * Piece p. In chunks: chunk p / parts, its share p % parts of the filter blocks. Phased: a run
-   * of tiles (inputs, outputs), or position p / groups for tile group p % groups (products).
+   * of the span's tiles (inputs, outputs), or position p / groups for tile group p % groups
+   * (products).
    */
   @Override
   public void run(int piece) {
@@ -177,14 +192,14 @@ public final class NhwcWinograd implements WorkerPool.Task {
         kernel.chunk(this, t0, Math.min(CHUNK, tiles - t0), WorkerPool.splitStart(part, parts, blocks),
             WorkerPool.splitStart(part + 1, parts, blocks));
       }
-      case INPUTS -> kernel.inputs(this, WorkerPool.splitStart(piece, pieces, tiles),
-          WorkerPool.splitStart(piece + 1, pieces, tiles), buffers.v, rows);
+      case INPUTS -> kernel.inputs(this, spanStart, WorkerPool.splitStart(piece, pieces, spanTiles),
+          WorkerPool.splitStart(piece + 1, pieces, spanTiles), buffers.v, rows);
       case PRODUCTS -> {
-        int t0 = piece % groups * group;
-        kernel.products(this, piece / groups, t0, Math.min(tiles, t0 + group), buffers.v, buffers.m, rows);
+        int j0 = piece % groups * group;
+        kernel.products(this, piece / groups, j0, Math.min(spanTiles, j0 + group), buffers.v, buffers.m, rows);
       }
-      case OUTPUTS -> kernel.outputs(this, WorkerPool.splitStart(piece, pieces, tiles),
-          WorkerPool.splitStart(piece + 1, pieces, tiles), buffers.m, rows);
+      case OUTPUTS -> kernel.outputs(this, spanStart, WorkerPool.splitStart(piece, pieces, spanTiles),
+          WorkerPool.splitStart(piece + 1, pieces, spanTiles), buffers.m, rows);
     }
   }
 }

@@ -12,15 +12,18 @@ interface NhwcWinogradKernel {
    */
   void chunk(NhwcWinograd job, int t0, int count, int b0, int b1);
 
-  /** V for tiles t0..t1-1 into v: position xi's row of tile t at {@code (xi * rows + t) * C}. */
-  void inputs(NhwcWinograd job, int t0, int t1, float[] v, int rows);
+  /**
+   * V for tiles base+j0..base+j1-1 into v: position xi's row of tile base+j at
+   * {@code (xi * rows + j) * C}.
+   */
+  void inputs(NhwcWinograd job, int base, int j0, int j1, float[] v, int rows);
 
   /**
-   * M[xi] = V[xi] . U[xi] for tiles t0..t1-1 and every filter: tile t's row at
-   * {@code (xi * rows + t) * F}; M needs rows up to t0 plus a multiple of 7 past t0.
+   * M[xi] = V[xi] . U[xi] for rows j0..j1-1 and every filter: row j at {@code (xi * rows + j) * F};
+   * M needs rows up to j0 plus a multiple of 7 past j0.
    */
-  void products(NhwcWinograd job, int xi, int t0, int t1, float[] v, float[] m, int rows);
+  void products(NhwcWinograd job, int xi, int j0, int j1, float[] v, float[] m, int rows);
 
-  /** y for tiles t0..t1-1 from M (as {@link #products} lays it out), finished (bias, residual, ReLU). */
-  void outputs(NhwcWinograd job, int t0, int t1, float[] m, int rows);
+  /** y for tiles base+j0..base+j1-1 from M (as {@link #products} lays it out), finished (bias, residual, ReLU). */
+  void outputs(NhwcWinograd job, int base, int j0, int j1, float[] m, int rows);
 }

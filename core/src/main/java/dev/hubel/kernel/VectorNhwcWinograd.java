@@ -31,23 +31,23 @@ final class VectorNhwcWinograd implements NhwcWinogradKernel {
   }
 
   @Override
-  public void inputs(NhwcWinograd job, int t0, int t1, float[] v, int rows) {
+  public void inputs(NhwcWinograd job, int base, int j0, int j1, float[] v, int rows) {
     float[] tmp = ThreadScratch.floats(2 * XI * L);
     int c = job.channels;
-    for (int t = t0; t < t1; t++) input(job, t, v, t * c, rows * c, tmp, 0);
+    for (int j = j0; j < j1; j++) input(job, base + j, v, j * c, rows * c, tmp, 0);
   }
 
   @Override
-  public void products(NhwcWinograd job, int xi, int t0, int t1, float[] v, float[] m, int rows) {
+  public void products(NhwcWinograd job, int xi, int j0, int j1, float[] v, float[] m, int rows) {
     int c = job.channels, f = job.filters;
-    products(job, xi, t1 - t0, v, (xi * rows + t0) * c, m, (xi * rows + t0) * f, f, 0, job.blockStart.length - 1);
+    products(job, xi, j1 - j0, v, (xi * rows + j0) * c, m, (xi * rows + j0) * f, f, 0, job.blockStart.length - 1);
   }
 
   @Override
-  public void outputs(NhwcWinograd job, int t0, int t1, float[] m, int rows) {
+  public void outputs(NhwcWinograd job, int base, int j0, int j1, float[] m, int rows) {
     float[] tmp = ThreadScratch.floats(2 * XI * L);
     int f = job.filters;
-    for (int t = t0; t < t1; t++) output(job, t, m, t * f, rows * f, 0, f, tmp, 0);
+    for (int j = j0; j < j1; j++) output(job, base + j, m, j * f, rows * f, 0, f, tmp, 0);
   }
 
   /**

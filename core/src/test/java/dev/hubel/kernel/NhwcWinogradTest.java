@@ -19,30 +19,31 @@ import org.junit.jupiter.params.provider.CsvSource;
  * a map smaller than one tile, pads of 0, 1 and 2 (a patch reaching past the input's border),
  * chunks of tiles cut at the end, a filter block one vector wide, one image's few tiles cut
  * among the threads by filters instead, and layers whose transformed weights send them phase by
- * phase, their products in one group of tiles or more.
+ * phase, their products in one group of tiles or more, and a batch cut into spans of tiles.
  */
 class NhwcWinogradTest {
   private static final WorkerPool POOL = new WorkerPool(2);
 
   @ParameterizedTest(name = "n={0} {1}x{2}x{3} -> {4} p{5}, border {6}, norm {7}, residual {8}, relu {9}")
   @CsvSource({
-      // n, C, H, W, F, P, border, norm, residual, relu
-      "1, 16, 4, 4, 32, 1, 1, false, false, false",   // one tile
-      "2, 16, 7, 9, 48, 1, 1, true, false, true",     // part tiles; a last filter block one vector wide
-      "1, 32, 14, 14, 64, 1, 2, true, true, true",    // 14x14: tiles past the map; a border wider than the pad
-      "3, 16, 13, 5, 16, 0, 0, false, true, false",   // pad 0, no border; filters one vector in all
-      "2, 64, 8, 8, 64, 2, 1, false, false, true",    // pad 2, wider than the border: zeros not read from the array
-      "1, 16, 1, 1, 32, 1, 1, false, true, true",     // a 1x1 map
-      "2, 16, 28, 28, 32, 1, 1, true, true, true",    // 98 tiles: chunks of 28, the last of 14
-      "1, 16, 8, 8, 128, 1, 1, false, false, true",   // 4 tiles, one chunk: pieces cut by filters
-      "1, 272, 7, 7, 32, 1, 1, true, false, false",   // 272 channels: a long k loop
+      // n, C, H, W, F, P, border, norm, residual, relu, span (phased passes; empty: the default)
+      "1, 16, 4, 4, 32, 1, 1, false, false, false, ",   // one tile
+      "2, 16, 7, 9, 48, 1, 1, true, false, true, ",     // part tiles; a last filter block one vector wide
+      "1, 32, 14, 14, 64, 1, 2, true, true, true, ",    // 14x14: tiles past the map; a border wider than the pad
+      "3, 16, 13, 5, 16, 0, 0, false, true, false, ",   // pad 0, no border; filters one vector in all
+      "2, 64, 8, 8, 64, 2, 1, false, false, true, ",    // pad 2, wider than the border: zeros not read from the array
+      "1, 16, 1, 1, 32, 1, 1, false, true, true, ",     // a 1x1 map
+      "2, 16, 28, 28, 32, 1, 1, true, true, true, ",    // 98 tiles: chunks of 28, the last of 14
+      "1, 16, 8, 8, 128, 1, 1, false, false, true, ",   // 4 tiles, one chunk: pieces cut by filters
+      "1, 272, 7, 7, 32, 1, 1, true, false, false, ",   // 272 channels: a long k loop
       // U past 4 MB (C x F past 29127): phase by phase, V and M whole
-      "2, 256, 8, 8, 128, 1, 1, true, true, true",    // 32 tiles
-      "1, 192, 9, 9, 160, 1, 2, false, true, false",  // 9 tiles; a last filter block one vector wide
-      "1, 1024, 32, 32, 32, 1, 1, false, false, true", // 64 tiles: products in groups of 63 and 1
+      "2, 256, 8, 8, 128, 1, 1, true, true, true, ",    // 8 tiles
+      "1, 192, 9, 9, 160, 1, 2, false, true, false, ",  // 9 tiles; a last filter block one vector wide
+      "1, 1024, 32, 32, 32, 1, 1, false, false, true, ", // 64 tiles: products in groups of 63 and 1
+      "3, 256, 14, 14, 128, 1, 1, true, true, true, 21", // 48 tiles in spans of 21, 21 and 6
   })
   void matchesTheDefinition(int n, int c, int h, int w, int f, int p, int border, boolean norm, boolean residual,
-                            boolean relu) {
+                            boolean relu, Integer span) {
     assumeThat(ChannelsLast.available()).as("channels-last kernels (Vector API, 512-bit vectors)").isTrue();
     int ho = h + 2 * p - 2, wo = w + 2 * p - 2;
     SplittableRandom rng = new SplittableRandom(n * 7919L + c * 31L + f + p);
@@ -64,6 +65,7 @@ class NhwcWinogradTest {
     java.util.Arrays.fill(ys, 777f);  // the output's border must stay as it is
     NhwcWinograd conv = new NhwcWinograd(in, out, p, weights, bias, gamma, beta, mean, var, 1e-5f, POOL,
         new WinogradBuffers());
+    if (span != null) conv.span = span;  // a batch too large for one phased pass, in small
     conv.run(xs, ys, resLayout, rs, relu, n);
     float[] got = new float[n * f * ho * wo];
     ChannelsLast.toNchw(out, ys, got, 0, n * ho);
