@@ -57,20 +57,23 @@ class AllocationTest {
     assertThat(ids).isNotEmpty();
     long me = Thread.currentThread().threadId();
 
-    long[] workersBefore = threads.getThreadAllocatedBytes(ids);
-    long before = threads.getThreadAllocatedBytes(me);
-    for (int i = 0; i < 50; i++) step(data, order, i, plan, labels, sgd);
-    long after = threads.getThreadAllocatedBytes(me);
-    long[] workersAfter = threads.getThreadAllocatedBytes(ids);
-
-    long workers = 0;
-    for (int i = 0; i < ids.length; i++) {
-      if (workersBefore[i] >= 0 && workersAfter[i] >= 0) workers += workersAfter[i] - workersBefore[i];
-    }
-    long caller = after - before;
+    // rounds of 50 steps until one allocates nothing (see MEASURED_ROUNDS)
+    long caller, workers;
+    int round = 0;
+    do {
+      long[] workersBefore = threads.getThreadAllocatedBytes(ids);
+      long before = threads.getThreadAllocatedBytes(me);
+      for (int i = 0; i < 50; i++) step(data, order, i, plan, labels, sgd);
+      caller = threads.getThreadAllocatedBytes(me) - before;
+      long[] workersAfter = threads.getThreadAllocatedBytes(ids);
+      workers = 0;
+      for (int i = 0; i < ids.length; i++) {
+        if (workersBefore[i] >= 0 && workersAfter[i] >= 0) workers += workersAfter[i] - workersBefore[i];
+      }
+    } while (++round < MEASURED_ROUNDS && caller + workers >= 1024);
     assertThat(caller + workers)
-        .as("bytes allocated over 50 steps: %d on the calling thread, %d on %d workers %s", caller, workers, ids.length,
-            Arrays.toString(ids))
+        .as("bytes allocated over 50 steps (round %d): %d on the calling thread, %d on %d workers %s", round, caller,
+            workers, ids.length, Arrays.toString(ids))
         .isLessThan(1024);
   }
 
@@ -159,21 +162,34 @@ class AllocationTest {
     long[] ids = Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("hubel-worker-")).mapToLong(Thread::threadId).toArray();
     long me = Thread.currentThread().threadId();
-    long[] workersBefore = threads.getThreadAllocatedBytes(ids);
-    long before = threads.getThreadAllocatedBytes(me);
-    for (int i = 0; i < measured; i++) {
-      plan.trainStep(batch, labels);
-      sgd.step();
-    }
-    long caller = threads.getThreadAllocatedBytes(me) - before;
-    long[] workersAfter = threads.getThreadAllocatedBytes(ids);
-    long workers = 0;
-    for (int i = 0; i < ids.length; i++) {
-      if (workersBefore[i] >= 0 && workersAfter[i] >= 0) workers += workersAfter[i] - workersBefore[i];
-    }
-    assertThat(caller + workers).as("%s: bytes allocated over %d steps: %d on the calling thread, %d on the workers",
-        model.name(), measured, caller, workers).isLessThan(1024);
+    // rounds of the measured steps until one allocates nothing (see MEASURED_ROUNDS)
+    long caller = 0, workers = 0;
+    int round = 0;
+    do {
+      long[] workersBefore = threads.getThreadAllocatedBytes(ids);
+      long before = threads.getThreadAllocatedBytes(me);
+      for (int i = 0; i < measured; i++) {
+        plan.trainStep(batch, labels);
+        sgd.step();
+      }
+      caller = threads.getThreadAllocatedBytes(me) - before;
+      long[] workersAfter = threads.getThreadAllocatedBytes(ids);
+      workers = 0;
+      for (int i = 0; i < ids.length; i++) {
+        if (workersBefore[i] >= 0 && workersAfter[i] >= 0) workers += workersAfter[i] - workersBefore[i];
+      }
+    } while (++round < MEASURED_ROUNDS && caller + workers >= 1024);
+    assertThat(caller + workers).as("%s: bytes allocated over %d steps (round %d): %d on the calling thread, %d on the"
+        + " workers", model.name(), measured, round, caller, workers).isLessThan(1024);
   }
+
+  /**
+   * Rounds of measured steps at most before an allocation counts as the steps' own. After a fixed
+   * warm-up C2 may still be compiling a kernel, its vectors boxed meanwhile (on a busy host these
+   * tests failed one run in three, 2026-12-04, with 40-90 MB over the measured steps); an
+   * allocation in the steps themselves shows in every round.
+   */
+  private static final int MEASURED_ROUNDS = 6;
 
   /** ResNet's and GoogLeNet's layers on LeNet's 32x32 input: batch norm, add, zero channels, concat, global pooling. */
   @Test
