@@ -55,15 +55,27 @@ class AllocationTest {
         .filter(t -> t.getName().startsWith("hubel-worker-"))
         .mapToLong(Thread::threadId).toArray();
     assertThat(ids).isNotEmpty();
-    long me = Thread.currentThread().threadId();
+    long[] bytes = allocatedInRounds(threads, ids, () -> {
+      for (int i = 0; i < 50; i++) step(data, order, i, plan, labels, sgd);
+    });
+    assertThat(bytes[0] + bytes[1])
+        .as("bytes allocated over 50 steps (round %d): %d on the calling thread, %d on %d workers %s", bytes[2],
+            bytes[0], bytes[1], ids.length, Arrays.toString(ids))
+        .isLessThan(1024);
+  }
 
-    // rounds of 50 steps until one allocates nothing (see MEASURED_ROUNDS)
+  /**
+   * Runs steps in rounds until one allocates nothing, {@link #MEASURED_ROUNDS} at most; returns
+   * the last round's bytes on this thread and on the workers (ids), and the rounds run.
+   */
+  private static long[] allocatedInRounds(com.sun.management.ThreadMXBean threads, long[] ids, Runnable steps) {
+    long me = Thread.currentThread().threadId();
     long caller, workers;
     int round = 0;
     do {
       long[] workersBefore = threads.getThreadAllocatedBytes(ids);
       long before = threads.getThreadAllocatedBytes(me);
-      for (int i = 0; i < 50; i++) step(data, order, i, plan, labels, sgd);
+      steps.run();
       caller = threads.getThreadAllocatedBytes(me) - before;
       long[] workersAfter = threads.getThreadAllocatedBytes(ids);
       workers = 0;
@@ -71,10 +83,7 @@ class AllocationTest {
         if (workersBefore[i] >= 0 && workersAfter[i] >= 0) workers += workersAfter[i] - workersBefore[i];
       }
     } while (++round < MEASURED_ROUNDS && caller + workers >= 1024);
-    assertThat(caller + workers)
-        .as("bytes allocated over 50 steps (round %d): %d on the calling thread, %d on %d workers %s", round, caller,
-            workers, ids.length, Arrays.toString(ids))
-        .isLessThan(1024);
+    return new long[] {caller, workers, round};
   }
 
   private static void step(Dataset data, int[] order, int i, Plan plan, int[] labels, Sgd sgd) {
@@ -161,26 +170,14 @@ class AllocationTest {
     }
     long[] ids = Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("hubel-worker-")).mapToLong(Thread::threadId).toArray();
-    long me = Thread.currentThread().threadId();
-    // rounds of the measured steps until one allocates nothing (see MEASURED_ROUNDS)
-    long caller = 0, workers = 0;
-    int round = 0;
-    do {
-      long[] workersBefore = threads.getThreadAllocatedBytes(ids);
-      long before = threads.getThreadAllocatedBytes(me);
+    long[] bytes = allocatedInRounds(threads, ids, () -> {
       for (int i = 0; i < measured; i++) {
         plan.trainStep(batch, labels);
         sgd.step();
       }
-      caller = threads.getThreadAllocatedBytes(me) - before;
-      long[] workersAfter = threads.getThreadAllocatedBytes(ids);
-      workers = 0;
-      for (int i = 0; i < ids.length; i++) {
-        if (workersBefore[i] >= 0 && workersAfter[i] >= 0) workers += workersAfter[i] - workersBefore[i];
-      }
-    } while (++round < MEASURED_ROUNDS && caller + workers >= 1024);
-    assertThat(caller + workers).as("%s: bytes allocated over %d steps (round %d): %d on the calling thread, %d on the"
-        + " workers", model.name(), measured, round, caller, workers).isLessThan(1024);
+    });
+    assertThat(bytes[0] + bytes[1]).as("%s: bytes allocated over %d steps (round %d): %d on the calling thread, %d on"
+        + " the workers", model.name(), measured, bytes[2], bytes[0], bytes[1]).isLessThan(1024);
   }
 
   /**
