@@ -17,13 +17,12 @@ package dev.hubel.kernel;
  * ({@link #blockStarts}): block by block, k by k, the block's filters side by side. A batch norm
  * in inference folds into them: w * gamma / sqrt(var + eps) and the shifted bias.
  *
- * <p>Loop order: where the packed weights fit in L2 whole, pixel tile of {@link #TILE_ROWS}, then
- * every filter block ({@link #tileMajor}); else, where a block's weights for all of k fit 256 KB,
- * a group of blocks holding about that much ({@link #groupBlocks}), pixel tile, block; else
- * filter block, k block (about 256 KB of packed weights, which stay in L2 while every pixel tile
- * of the piece goes over them), pixel tile. Pieces cut the tiles, or the (group or filter block,
- * pixel tile) pairs group first, so a batch of one with many filters splits by filters, and a
- * wide map with few by pixels.
+ * <p>Loop order: where a filter block's weights for all of k fit 256 KB, a group of blocks
+ * holding about that much ({@link #groupBlocks}; all of them where the whole weights fit), pixel
+ * tile of {@link #TILE_ROWS}, block; else filter block, k block (about 256 KB of packed weights,
+ * which stay in L2 while every pixel tile of the piece goes over them), pixel tile. Pieces cut
+ * the (group or filter block, pixel tile) pairs group first, so a batch of one with many filters
+ * splits by filters, and a wide map with few by pixels.
  */
 public final class NhwcConvolution implements WorkerPool.Task {
   /** Output pixels per register tile. */
@@ -43,11 +42,14 @@ public final class NhwcConvolution implements WorkerPool.Task {
   final int[] blockStart;  // filter blocks: start of each, and filters at the end
   private int pieces, tiles;
   /**
-   * Filter blocks a piece takes through each pixel tile together where the weights do not fit L2
-   * whole but each block's do (all of k in one block): about 256 KB of weights, so that the
-   * input is read once per group, not once per block (1x1 layers of 256 channels into 1024 at
-   * batch 8 had read their 1.6 MB input 32 times; grouped, they ran 5-8% faster, ResNet-50's
-   * strided 1x1 layers 6-13%); 1 for none.
+   * Filter blocks a piece takes through each pixel tile together, where each block's weights for
+   * all of k fit 256 KB (0 where they do not: k is cut into blocks instead). All the blocks where
+   * the whole weights fit, so that a tile's input rows stay in L1 across them and its output
+   * pixels are written whole (filter block first, 56x56x64 into 256 filters had every piece read
+   * the whole input and write 32-filter slivers of every pixel: 2.5x slower); else groups of
+   * about 256 KB, so that the input is read once per group, not once per block (1x1 layers of
+   * 256 channels into 1024 at batch 8 had read their 1.6 MB input 32 times; grouped, they ran
+   * 5-8% faster, ResNet-50's strided 1x1 layers 6-13%).
    */
   private final int groupBlocks;
   private final WorkerPool pool;
@@ -86,8 +88,9 @@ public final class NhwcConvolution implements WorkerPool.Task {
     float[] scale = new float[filters];
     this.bias = foldNorm(filters, bias, gamma, beta, mean, var, eps, scale);
     this.packed = pack(weights, scale);
-    boolean oneK = (long) k * 2 * lanes <= BLOCK_FLOATS;
-    this.groupBlocks = tileMajor() || !oneK ? 1 : Math.max(1, BLOCK_FLOATS / (k * 2 * lanes));
+    int blocks = blockStart.length - 1;
+    this.groupBlocks = (long) k * 2 * lanes > BLOCK_FLOATS ? 0
+        : (long) k * filters <= BLOCK_FLOATS ? blocks : Math.min(blocks, BLOCK_FLOATS / (k * 2 * lanes));
   }
 
   /** Where each filter block starts, and the filter count at the end: blocks of two vectors, the last maybe one. */
@@ -154,34 +157,18 @@ public final class NhwcConvolution implements WorkerPool.Task {
     this.pixels = n * pixelsPerImage();
     this.tiles = (pixels + TILE_ROWS - 1) / TILE_ROWS;
     int blocks = blockStart.length - 1;
-    int items = tileMajor() ? tiles : (groupBlocks > 1 ? (blocks + groupBlocks - 1) / groupBlocks : blocks) * tiles;
+    int items = (groupBlocks > 0 ? (blocks + groupBlocks - 1) / groupBlocks : blocks) * tiles;
     this.pieces = pool.balancedPieces(items);
     pool.run(pieces, this);
     this.x = this.y = this.residual = null;
-  }
-
-  /**
-   * Whether the job goes tile by tile, each tile through every filter block: where the packed
-   * weights fit in L2 whole (one k block), so that a tile's input rows stay in L1 across the
-   * blocks and its output pixels are written whole. Filter block first, a wide map with few input
-   * channels (56x56x64 into 256 filters) had every piece read the whole input and write
-   * 32-filter slivers of every pixel: 2.5x slower.
-   */
-  private boolean tileMajor() {
-    return (long) k * filters <= BLOCK_FLOATS;
   }
 
   /** Piece p of the job: a run of pixel tiles, or of (filter block, pixel tile) pairs filter block first. */
   @Override
   public void run(int piece) {
     NhwcConvKernel kernel = Kernels.NHWC_CONV;
-    if (tileMajor()) {
-      int t0 = WorkerPool.splitStart(piece, pieces, tiles), t1 = WorkerPool.splitStart(piece + 1, pieces, tiles);
-      kernel.tiles(this, t0 * TILE_ROWS, Math.min(pixels, t1 * TILE_ROWS), 0, blockStart.length - 1, 0, k, true, true);
-      return;
-    }
     int blocks = blockStart.length - 1;
-    if (groupBlocks > 1) {
+    if (groupBlocks > 0) {
       int groups = (blocks + groupBlocks - 1) / groupBlocks, items = groups * tiles;
       int from = WorkerPool.splitStart(piece, pieces, items), to = WorkerPool.splitStart(piece + 1, pieces, items);
       for (int g = from / tiles; g < groups && g * tiles < to; g++) {
