@@ -37,8 +37,9 @@ public final class NhwcWinograd implements WorkerPool.Task {
    * Bytes of U above which a pass goes phase by phase rather than chunk by chunk: a chunk reads
    * all of U, and where U is far bigger than L2 (9.4 MB for 256 channels into 256) every chunk
    * read it again from memory. Measured with layers in turn, weights out of the caches
-   * ({@code NhwcConvSpeed -Dwinograd=true}): phased, 14x14x256 at batch 8 ran 1.06-1.4x faster
-   * and 7x7x512 1.2x; chunked, 28x28x128 (U 2.4 MB) 1.3x faster.
+   * ({@code NhwcConvSpeed -Dwinograd=true}, the line moved by a temporary switch): phased,
+   * 14x14x256 at batch 8 ran 1.06-1.4x faster and 7x7x512 1.2x; chunked, 28x28x128 (U 2.4 MB)
+   * 1.3x faster.
    */
   static final long PHASED_WEIGHTS = 4 << 20;
   /**
@@ -62,6 +63,7 @@ public final class NhwcWinograd implements WorkerPool.Task {
   private final WorkerPool pool;
   // the phased way (large U): what each pool.run of the pass does, and V and M whole
   private final WinogradBuffers buffers;
+  private final boolean phased;  // U past PHASED_WEIGHTS
   private Phase phase;
   private int rows, group, groups, spanStart, spanTiles;
   /** Tiles a phased pass takes at a time (a multiple of 7); tests set it lower to cut passes into spans. */
@@ -97,6 +99,7 @@ public final class NhwcWinograd implements WorkerPool.Task {
     this.tilesW = Winograd3x3.tiles(out.w());
     this.pool = pool;
     this.buffers = buffers;
+    this.phased = (long) Winograd3x3.POSITIONS * channels * filters * Float.BYTES > PHASED_WEIGHTS;
     this.blockStart = NhwcConvolution.blockStarts(filters, lanes);
     float[] scale = new float[filters], scaled = new float[weights.length];
     this.bias = NhwcConvolution.foldNorm(filters, bias, gamma, beta, mean, var, eps, scale);
@@ -139,8 +142,8 @@ public final class NhwcWinograd implements WorkerPool.Task {
     this.residualLayout = residualLayout;
     this.relu = relu;
     this.tiles = n * tilesH * tilesW;
-    if ((long) Winograd3x3.POSITIONS * channels * filters * Float.BYTES > PHASED_WEIGHTS) {
-      phased();
+    if (phased) {
+      runPhased();
     } else {
       this.chunks = (tiles + CHUNK - 1) / CHUNK;
       // too few chunks to go round the threads (a small map, one image): cut the filters too; each
@@ -158,7 +161,7 @@ public final class NhwcWinograd implements WorkerPool.Task {
    * The pass in three phases, span by span of the batch's tiles: every tile's V; then the
    * products, position by position, each reading its block of U once; then every tile's outputs.
    */
-  private void phased() {
+  private void runPhased() {
     int tileRows = NhwcConvolution.TILE_ROWS;
     // a group of tiles whose rows of one V block (about 256 KB) stay in L2 while every filter block goes over them
     this.group = Math.max(tileRows, (1 << 16) / channels / tileRows * tileRows);

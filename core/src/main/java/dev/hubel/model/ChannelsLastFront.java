@@ -4,6 +4,7 @@ import dev.hubel.kernel.ChannelsLast;
 import dev.hubel.kernel.Nhwc;
 import dev.hubel.kernel.NhwcConvolution;
 import dev.hubel.kernel.NhwcWinograd;
+import dev.hubel.kernel.Winograd3x3;
 import dev.hubel.kernel.WinogradBuffers;
 import dev.hubel.kernel.WorkerPool;
 import dev.hubel.op.Add;
@@ -125,9 +126,12 @@ final class ChannelsLastFront {
   /**
    * Below this many 4x4 tiles in a batch a 3x3 layer runs direct, not by channels-last Winograd:
    * Winograd's transformed weights are four times the size, and with few tiles to share them
-   * reading them costs more than the products saved. Measured ({@code NhwcConvSpeed
-   * -Dwinograd=true}, 2 threads): 7x7x512 at batch 1 (4 tiles) 0.73-0.83x the direct's speed,
-   * 14x14x256 (16 tiles) 1.3-1.5x, 14x14x512 1.3x.
+   * reading them costs more than the products saved. Measured with the weights out of the caches
+   * ({@code NhwcConvSpeed -Dwinograd=true}, 2 threads): 7x7x512 at batch 8 (32 tiles) 1.7-1.8x
+   * the direct's speed, 14x14x256 at batch 1 (16 tiles) 0.8-1.2x; and in ResNet-50 at batch 1
+   * ({@code ModelLayerSpeed}, a line of 16 against 32), its 14x14 layers 0.94-1.03 of the direct's
+   * time: even, so 32. A single layer timed over and over, its weights kept in L3, had flattered
+   * Winograd at 16 tiles (1.3-1.5x).
    */
   static final int WINOGRAD_TILES = 32;
   /** The least share of the network's convolution multiplies a front must take to be worth its conversions. */
@@ -403,7 +407,7 @@ final class ChannelsLastFront {
      */
     private boolean winograd(Nhwc in, Nhwc out, int fh, int fw, int stride) {
       if (fh != 3 || fw != 3 || stride != 1 || !NhwcWinograd.fits(in.c(), out.c())) return false;
-      return (long) batch * ((out.h() + 3) / 4) * ((out.w() + 3) / 4) >= WINOGRAD_TILES;
+      return (long) batch * Winograd3x3.tiles(out.h()) * Winograd3x3.tiles(out.w()) >= WINOGRAD_TILES;
     }
 
     private float[] allocate(Nhwc l) {
