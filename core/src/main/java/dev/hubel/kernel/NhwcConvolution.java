@@ -89,8 +89,26 @@ public final class NhwcConvolution implements WorkerPool.Task {
     this.bias = foldNorm(filters, bias, gamma, beta, mean, var, eps, scale);
     this.packed = pack(weights, scale);
     int blocks = blockStart.length - 1;
-    this.groupBlocks = (long) k * 2 * lanes > BLOCK_FLOATS ? 0
+    this.groupBlocks = !sumsWholeK(k, lanes) ? 0
         : (long) k * filters <= BLOCK_FLOATS ? blocks : Math.min(blocks, BLOCK_FLOATS / (k * 2 * lanes));
+  }
+
+  /**
+   * Whether a layer with k products per output takes all of them in one pass per pixel tile (a
+   * filter block's weights for all of k fit 256 KB), so that each output is written once, after
+   * its residual is read; else k is cut into blocks whose partial sums pass through y.
+   */
+  private static boolean sumsWholeK(int k, int lanes) {
+    return (long) k * 2 * lanes <= BLOCK_FLOATS;
+  }
+
+  /**
+   * Whether y may be the residual's own array (same layout): each output is then read as the
+   * residual and overwritten in the same step, which saves a stream of memory traffic. Not where
+   * k is cut into blocks: the first block's partial sums would overwrite the residual.
+   */
+  public static boolean addsResidualInPlace(int fh, int fw, int channels) {
+    return sumsWholeK(fh * fw * channels, ChannelsLast.lanes());
   }
 
   /** Where each filter block starts, and the filter count at the end: blocks of two vectors, the last maybe one. */
@@ -147,6 +165,7 @@ public final class NhwcConvolution implements WorkerPool.Task {
   /**
    * y (laid out as out) = the convolution of x (laid out as in) over images 0..n-1, plus the
    * residual (laid out as {@code residualLayout}) when not null, then clamped at zero when relu.
+   * The residual may be y itself where {@link #addsResidualInPlace} allows.
    */
   public void run(float[] x, float[] y, Nhwc residualLayout, float[] residual, boolean relu, int n) {
     this.x = x;

@@ -63,7 +63,18 @@ class ChannelsLastFrontTest {
         // a convolution's ReLU read three times, a convolution into an add whose other input comes
         // later (the add and its ReLU a stage of their own), an add without a norm, a convolution
         // whose 10 filters do not fill vectors: the front ends before it
-        new Case("odd graph", ChannelsLastFrontTest::oddGraph, "ADD"));
+        new Case("odd graph", ChannelsLastFrontTest::oddGraph, "ADD"),
+        // a residual added by a convolution whose k (9 x 384) is cut into blocks: its partial sums
+        // pass through its output, so it must not write that output over the residual
+        new Case("residual with k in blocks", ChannelsLastFrontTest::residualWithKInBlocks, "GLOBAL AVG POOL"));
+  }
+
+  private static Model residualWithKInBlocks() {
+    Node x = input(384, 5, 5);
+    Node a = relu(conv2d(x, 384, 3, 3, 1, 1, Fit.EXACT, 1));
+    Node b = relu(add(conv2d(a, 384, 3, 3, 1, 1, Fit.EXACT, 1), x));  // x's last reader, same layout as b
+    Node c = relu(conv2d(b, 32, 3, 3, 1, 1, Fit.EXACT, 1));            // b padded, as x is
+    return Model.of("residual with k in blocks", dense(globalAvgPool(c), 4));
   }
 
   private static Model oddGraph() {
