@@ -81,11 +81,17 @@ final class VectorNhwcElementwise implements NhwcElementwiseKernel {
           continue;
         }
         for (int j = 0; ; j = Math.min(j + L, last)) {
+          // down each column of the window first, then across: chains of rows - 1 and cols maxima
+          // that the core runs side by side, where one chain of rows * cols had each maximum wait
+          // for the last (a maximum with Math.max's rules is six instructions; the pool was bound
+          // by their latency). Same result: that maximum is associative and commutative.
           FloatVector best = lowest;
-          for (int iy = 0; iy < rows; iy++) {
-            for (int ix = 0, at = first + iy * rowStride + j; ix < cols; ix++, at += c) {
-              best = best.max(FloatVector.fromArray(S, x, at));
+          for (int ix = 0, top = first + j; ix < cols; ix++, top += c) {
+            FloatVector column = FloatVector.fromArray(S, x, top);
+            for (int iy = 1, at = top + rowStride; iy < rows; iy++, at += rowStride) {
+              column = column.max(FloatVector.fromArray(S, x, at));
             }
+            best = best.max(column);
           }
           best.intoArray(y, o + j);
           if (j == last) break;
