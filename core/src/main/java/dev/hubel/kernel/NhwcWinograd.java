@@ -134,6 +134,8 @@ public final class NhwcWinograd implements WorkerPool.Task {
   /**
    * y (laid out as out) = the convolution of x (laid out as in) over images 0..n-1, plus the
    * residual (laid out as {@code residualLayout}) when not null, then clamped at zero when relu.
+   * The residual may be y itself (same layout): each output is written once, in the output
+   * transform, just after its residual is read.
    */
   public void run(float[] x, float[] y, Nhwc residualLayout, float[] residual, boolean relu, int n) {
     this.x = x;

@@ -357,7 +357,7 @@ final class ChannelsLastFront {
      * once). The output's cache lines, fetched before they are written, then bring the residual
      * with them, one stream of memory traffic fewer (ONNX Runtime's NCHWc convolutions accumulate
      * into the residual's buffer the same way): ResNet-50's 1x1 expansions with their residual
-     * ran 2-7% faster alone, 0.91-1.04 of their time in the network at batch 1 (BENCHMARKS.md).
+     * ran up to 7% faster alone, 0.91-1.04 of their time in the network at batch 1 (BENCHMARKS.md).
      */
     private int residualInPlace(Run run, int stage) {
       if (run.residual() < 0 || !(nodes.get(run.lead()).op() instanceof Conv2d)) return -1;
